@@ -1,0 +1,144 @@
+"""Codesign: co-design public data initiatives with the people they affect."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, flash, g, request
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from codesign.config import load_config
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, request hooks."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(STATIC_DIR),
+        instance_path=os.environ.get("CODESIGN_INSTANCE_PATH") or None,
+    )
+    app.config.from_mapping(load_config(Path(app.instance_path), test_config))
+    if app.config["ENV"] == "production" and app.debug:
+        raise RuntimeError(
+            "Refusing to start: debug mode is on in production. "
+            "Unset FLASK_DEBUG, or set CODESIGN_ENV=development on your own machine."
+        )
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    from codesign.translations_tool import ensure_compiled
+
+    ensure_compiled(app.logger)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from codesign.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from codesign import models  # noqa: F401  (every model is known to SQLAlchemy and Alembic)
+    from codesign.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from codesign.i18n import select_locale
+    from codesign.security import TamperEvidentSessionInterface
+
+    app.session_interface = TamperEvidentSessionInterface()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=_select_timezone)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from codesign.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        """Accept the session only while its token is the account's current one."""
+        ident, _sep, token = user_id.partition(":")
+        if not ident.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or user.session_token != token:
+            return None
+        return user
+
+
+def _select_timezone() -> str:
+    district = getattr(g, "district", None)
+    if district is not None:
+        return district.timezone
+    from flask import current_app
+
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from codesign.accounts import bp as accounts_bp
+    from codesign.admin import bp as admin_bp
+    from codesign.districts import bp as districts_bp
+    from codesign.errors import register_error_handlers
+    from codesign.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(districts_bp)
+    app.register_blueprint(admin_bp)
+    register_error_handlers(app)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from flask_login import current_user
+
+    from codesign.i18n import current_locale_code, offered_locales, text_direction
+    from codesign.security import set_security_headers
+
+    @app.before_request
+    def notice_tampered_session():
+        if request.environ.get("codesign.session_tampered"):
+            flash(_("Your sign-in could not be checked, so you were signed out. Please sign in again."),
+                  "error")
+
+    app.after_request(set_security_headers)
+
+    @app.context_processor
+    def layout_context():
+        from codesign.authz import has_role
+        from codesign.districts.models import Role
+
+        district = getattr(g, "district", None)
+        code = current_locale_code()
+        from codesign.navigation import nav_items
+
+        return {
+            "nav_items": nav_items(current_user, district),
+            "current_district": district,
+            "locale_code": code,
+            "text_direction": text_direction(code),
+            "switcher_locales": offered_locales(district),
+            "is_staff": has_role(current_user, district, Role.STAFF),
+            "is_board": has_role(current_user, district, Role.BOARD),
+            "is_facilitator": has_role(current_user, district, Role.FACILITATOR),
+        }
+
+    app.jinja_env.globals.update(
+        current_path=lambda: request.full_path.rstrip("?"),
+        format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal
+    )

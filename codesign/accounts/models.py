@@ -1,0 +1,78 @@
+"""People who sign in. Email is optional: many families have none."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from codesign.db import TimestampMixin, UTCDateTime
+from codesign.extensions import db
+
+
+class StakeholderGroup(enum.StrEnum):
+    """Who a person is, in relation to the schools; shown on their input, never their name."""
+
+    STUDENT = "student"
+    FAMILY = "family"
+    EDUCATOR = "educator"
+    COMMUNITY_MEMBER = "community_member"
+    COMMUNITY_ORGANIZATION = "community_organization"
+
+    @property
+    def label(self) -> str:
+        return str(STAKEHOLDER_LABELS[self])
+
+
+STAKEHOLDER_LABELS = {
+    StakeholderGroup.STUDENT: _l("Student"),
+    StakeholderGroup.FAMILY: _l("Parent, guardian or family member"),
+    StakeholderGroup.EDUCATOR: _l("Teacher or school staff"),
+    StakeholderGroup.COMMUNITY_MEMBER: _l("Community member"),
+    StakeholderGroup.COMMUNITY_ORGANIZATION: _l("Community organization"),
+}
+
+USERNAME_MAX = 40
+EMAIL_MAX = 254
+DISPLAY_NAME_MAX = 80
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """An account. The session token ends every signed-in session when it changes."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased so that "Maria" and "maria" are the same account.
+    username: Mapped[str] = mapped_column(sa.String(USERNAME_MAX), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(DISPLAY_NAME_MAX), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(
+        sa.Enum(StakeholderGroup, native_enum=False, length=32,
+                values_callable=lambda e: [m.value for m in e])
+    )
+    preferred_locale: Mapped[str] = mapped_column(sa.String(16), default="en")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def get_id(self) -> str:
+        """Flask-Login stores id and token together; a changed token signs every session out."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def name(self) -> str:
+        """What the interface calls this person (never shown next to their input)."""
+        return self.display_name or self.username
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username}>"

@@ -1,0 +1,134 @@
+"""Register, sign in, sign out, change password."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from codesign.accounts import bp, service
+from codesign.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from codesign.accounts.models import StakeholderGroup
+from codesign.districts.service import district_for_registration, districts_with_roles
+from codesign.extensions import limiter
+from codesign.i18n import current_locale_code, normalize_locale
+from codesign.urls import safe_next_url
+
+ACCOUNT_ERRORS = {
+    "username_taken": _l("That username is taken. Please choose another."),
+    "email_taken": _l("An account already uses that email. Sign in instead, or leave email empty."),
+    "wrong_password": _l("Your current password is not right."),
+}
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _login_name_key() -> str:
+    return "login:" + (request.form.get("login") or "").strip().lower()[:254]
+
+
+def _sign_in(user) -> None:
+    """Start a fresh session for user, keeping only the person's language choice."""
+    session.clear()
+    login_user(user)
+    service.record_sign_in(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    """Create an account (13 and older); younger people are shown how else to take part."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.preferred_locale.data = normalize_locale(request.args.get("lang")) or current_locale_code()
+    if request.method == "POST" and form.age_13_or_older.data == "no":
+        return redirect(url_for("accounts.under_13"), code=303)
+    if form.validate_on_submit():
+        try:
+            user = service.register_user(
+                username=form.username.data,
+                email=form.email.data,
+                display_name=form.display_name.data or "",
+                password=form.password.data,
+                stakeholder_group=StakeholderGroup(form.stakeholder_group.data),
+                preferred_locale=form.preferred_locale.data,
+                district=district_for_registration(request.args.get("district")),
+            )
+        except service.AccountError as error:
+            getattr(form, error.field).errors.append(ACCOUNT_ERRORS[error.code])
+        else:
+            _sign_in(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(safe_next_url(request.args.get("next")), code=303)
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/register/under-13")
+def under_13():
+    """Explain, kindly, how children under 13 take part without an account."""
+    return render_template("accounts/under_13.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_name_key)
+def login():
+    """Sign in with a username or email and a password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            _sign_in(user)
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next_url(request.args.get("next")), code=303)
+        # One message whether or not the account exists, so nobody can probe for accounts.
+        form.form_errors.append(_("That username or email and password do not match an account."))
+    return render_template("accounts/login.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out here and everywhere else."""
+    service.end_all_sessions(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"), code=303)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """The signed-in person's account page."""
+    return render_template(
+        "accounts/account.html", roles=districts_with_roles(current_user._get_current_object())
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change password; every other session ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            service.change_password(user, form.current_password.data, form.new_password.data)
+        except service.AccountError as error:
+            getattr(form, error.field).errors.append(ACCOUNT_ERRORS[error.code])
+        else:
+            _sign_in(user)
+            flash(_("Your password is changed. You were signed out everywhere else."), "success")
+            return redirect(url_for("accounts.account"), code=303)
+    return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200

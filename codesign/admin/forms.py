@@ -1,0 +1,85 @@
+"""Platform-admin forms: districts and role grants."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms.validators import NumberRange, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from codesign.districts.models import NAME_MAX, ROLE_LABELS, SLUG_MAX
+from codesign.forms import Form, choice_required, length, no_control_characters, required, strip_filter
+from codesign.i18n import SUPPORTED_LOCALES
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def valid_timezone(form, field):
+    try:
+        ZoneInfo(field.data or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_l("Enter a time zone name such as America/Los_Angeles."))
+
+
+def _locale_choices():
+    return [(loc.code, loc.native_name) for loc in SUPPORTED_LOCALES.values()]
+
+
+class DistrictForm(Form):
+    name = StringField(
+        _l("Name"), validators=[required(), length(max=NAME_MAX), no_control_characters],
+        filters=[strip_filter],
+    )
+    slug = StringField(
+        _l("Web address name"),
+        description=_l("Lowercase letters, numbers and dashes; it appears in the district's web address."),
+        validators=[
+            required(),
+            length(min=2, max=SLUG_MAX),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                   message=_l("Use lowercase letters, numbers and single dashes.")),
+        ],
+        filters=[strip_filter],
+    )
+    languages = CheckboxListField(
+        _l("Languages offered"), validators=[choice_required()]
+    )
+    default_locale = SelectField(_l("Default language"), validators=[required()])
+    timezone = StringField(
+        _l("Time zone"), default="America/Los_Angeles",
+        validators=[required(), length(max=64), valid_timezone], filters=[strip_filter],
+    )
+    suppression_threshold = IntegerField(
+        _l("Smallest group shown as a number"),
+        description=_l("Public figures that count fewer people than this show as “fewer than” this number."),
+        default=10,
+        validators=[
+            required(),
+            NumberRange(min=1, max=1000, message=_l("Enter a whole number from 1 to 1000.")),
+        ],
+    )
+    privacy_contact = StringField(
+        _l("Privacy contact"),
+        description=_l("Who families can ask about their data: an office, email or phone number."),
+        validators=[length(max=NAME_MAX), no_control_characters],
+        filters=[strip_filter],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages.choices = _locale_choices()
+        self.default_locale.choices = _locale_choices()
+
+
+class GrantRoleForm(Form):
+    login = StringField(
+        _l("Username or email"), validators=[required(), length(max=254)], filters=[strip_filter]
+    )
+    role = SelectField(
+        _l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[required()],
+    )

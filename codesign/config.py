@@ -1,0 +1,105 @@
+"""Configuration: safe defaults that need nothing, overridden by CODESIGN_* variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "CODESIGN_"
+
+
+class DefaultConfig:
+    """Defaults; every name can be overridden by an environment variable CODESIGN_<NAME>."""
+
+    # production | development | testing. Production refuses to run with debug on.
+    ENV = "production"
+    # Filled in by load_config when not given: sqlite file in the instance folder.
+    DATABASE_URL: str | None = None
+    # Rate-limit storage; set CODESIGN_REDIS_URL to share limits across workers and machines.
+    REDIS_URL: str | None = None
+    RATELIMIT_KEY_PREFIX = "codesign"
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
+    # Served over HTTPS: Secure cookies and HSTS.
+    HTTPS = False
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
+    TRUSTED_PROXIES = 0
+    # Locale used when neither the person nor their browser nor the district says otherwise.
+    DEFAULT_LOCALE = "en"
+    DEFAULT_TIMEZONE = "America/Los_Angeles"
+    DEFAULT_SUPPRESSION_THRESHOLD = 10
+    # Password hashing cost: "default" (argon2id, RFC 9106 low-memory) or "cheapest" (tests only).
+    PASSWORD_HASH_PROFILE = "default"
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(current: object, raw: str) -> object:
+    """Turn an environment string into the type of the default it overrides."""
+    if isinstance(current, bool):
+        return raw.strip().lower() in _BOOL_TRUE
+    if isinstance(current, int):
+        return int(raw)
+    return raw
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from defaults, the environment and test overrides."""
+    values = {
+        name: getattr(DefaultConfig, name)
+        for name in dir(DefaultConfig)
+        if name.isupper()
+    }
+    for name, current in list(values.items()):
+        raw = os.environ.get(ENV_PREFIX + name)
+        if raw is not None and raw != "":
+            values[name] = _coerce(current, raw)
+    secret = os.environ.get(ENV_PREFIX + "SECRET_KEY")
+    if overrides:
+        values.update(overrides)
+        secret = overrides.get("SECRET_KEY", secret)
+    values["SECRET_KEY"] = secret or instance_secret_key(instance_path)
+    if not values.get("DATABASE_URL"):
+        values["DATABASE_URL"] = "sqlite:///" + str(instance_path / "codesign.sqlite3")
+    values["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(values["DATABASE_URL"])
+    values["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
+    values["RATELIMIT_HEADERS_ENABLED"] = False
+    values["BABEL_DEFAULT_LOCALE"] = values["DEFAULT_LOCALE"]
+    values["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+    values["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    https = bool(values["HTTPS"])
+    values.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=https,
+        PREFERRED_URL_SCHEME="https" if https else "http",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if values["ENV"] == "testing":
+        values["TESTING"] = True
+    return values
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it on first run."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()

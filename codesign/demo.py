@@ -1,0 +1,47 @@
+"""A fictional district with people in every role, so a newcomer sees every feature."""
+from __future__ import annotations
+
+from codesign.accounts.models import StakeholderGroup
+from codesign.accounts.service import register_user
+from codesign.districts.models import Role
+from codesign.districts.service import create_district, get_district, grant_role
+from codesign.extensions import db
+
+DEMO_SLUG = "riverside"
+DEMO_PASSWORD = "codesign-demo"
+
+# username, stakeholder group, language, email, roles in the demo district, platform admin
+DEMO_PEOPLE = [
+    ("admin", StakeholderGroup.COMMUNITY_MEMBER, "en", "admin@example.org", [], True),
+    ("staff", StakeholderGroup.EDUCATOR, "en", "data.office@example.org", [Role.STAFF], False),
+    ("board", StakeholderGroup.COMMUNITY_MEMBER, "en", None, [Role.BOARD], False),
+    ("facilitator", StakeholderGroup.COMMUNITY_ORGANIZATION, "es", None, [Role.FACILITATOR], False),
+    ("lucia", StakeholderGroup.FAMILY, "es", None, [Role.PARTICIPANT], False),
+    ("amal", StakeholderGroup.FAMILY, "ar", None, [Role.PARTICIPANT], False),
+    ("jordan", StakeholderGroup.STUDENT, "en", None, [Role.PARTICIPANT], False),
+]
+
+
+def load_demo() -> bool:
+    """Create the Riverside Unified demo; False (and no change) if it is already there."""
+    if get_district(DEMO_SLUG) is not None:
+        return False
+    district = create_district(
+        slug=DEMO_SLUG,
+        name="Riverside Unified School District",
+        language_codes=["en", "es", "ar"],
+        default_locale="en",
+        timezone="America/Los_Angeles",
+        suppression_threshold=10,
+        privacy_contact="Office of Student Data Privacy, privacy@riverside.example.org, (555) 010-2040",
+    )
+    for username, group, locale, email, roles, is_admin in DEMO_PEOPLE:
+        user = register_user(
+            username=username, password=DEMO_PASSWORD, stakeholder_group=group,
+            preferred_locale=locale, email=email,
+        )
+        user.is_admin = is_admin
+        for role in roles:
+            grant_role(district, user, role)
+    db.session.commit()
+    return True

@@ -1,0 +1,77 @@
+"""Form pieces shared by every feature: translated validators and safe text fields."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from wtforms import ValidationError
+from flask_wtf import FlaskForm
+from wtforms.validators import DataRequired, InputRequired, Length
+
+# Control characters other than tab, newline and carriage return never belong in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def required():
+    return DataRequired(message=_l("This field is required."))
+
+
+def choice_required():
+    return InputRequired(message=_l("Please choose one."))
+
+
+def length(min: int = -1, max: int = -1):
+    """A length check whose message names the limits in the reader's language."""
+    if min > 0 and max > 0:
+        message = _l("Use between %(min)d and %(max)d characters.", min=min, max=max)
+    elif max > 0:
+        message = _l("Use at most %(max)d characters.", max=max)
+    else:
+        message = _l("Use at least %(min)d characters.", min=min)
+    return Length(min=min, max=max, message=message)
+
+
+def no_control_characters(form, field):
+    """Reject invisible control characters that can hide or scramble text."""
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError(_l("Remove the invisible control characters from this text."))
+
+
+def strip_filter(value):
+    """Trim surrounding space and normalise Unicode so look-alike input compares equal."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.strip())
+    return value
+
+
+class _CatalogTranslations:
+    """Lets WTForms' built-in messages go through our own catalog, like every other string."""
+
+    def gettext(self, string):
+        from flask_babel import gettext
+
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        from flask_babel import ngettext
+
+        return ngettext(singular, plural, n)
+
+
+# WTForms' own messages that our forms can show, listed so that extraction puts them in
+# our catalogs; _CatalogTranslations then looks them up there.
+WTFORMS_MESSAGES = (
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Invalid Choice: could not coerce."),
+    _l("'%(value)s' is not a valid choice for this field."),
+)
+
+
+class Form(FlaskForm):
+    """Base of every form: CSRF from Flask-WTF, every message from our catalogs."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _CatalogTranslations()

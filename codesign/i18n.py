@@ -1,0 +1,86 @@
+"""Supported locales, how we choose one for each request, and text direction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import current_app, g, request
+from flask_login import current_user
+
+LOCALE_COOKIE = "codesign_locale"
+
+
+@dataclass(frozen=True)
+class SupportedLocale:
+    code: str
+    native_name: str
+    direction: str  # "ltr" or "rtl"
+
+
+def _describe(code: str) -> SupportedLocale:
+    locale = Locale.parse(code)
+    name = locale.get_display_name(locale) or code
+    return SupportedLocale(code, name[:1].upper() + name[1:], locale.text_direction)
+
+
+# The interface languages we ship a complete catalog for, in the order the switcher lists them.
+SUPPORTED_LOCALE_CODES = ("en", "es", "ar")
+SUPPORTED_LOCALES: dict[str, SupportedLocale] = {
+    code: _describe(code) for code in SUPPORTED_LOCALE_CODES
+}
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Return the supported locale code named by value (e.g. 'es-MX' -> 'es'), or None."""
+    if not value or len(value) > 35:
+        return None
+    code = value.strip().replace("-", "_").split("_")[0].lower()
+    return code if code in SUPPORTED_LOCALES else None
+
+
+def offered_locales(district=None) -> list[SupportedLocale]:
+    """The locales a person may switch to here: the district's offer, or all we ship."""
+    if district is not None:
+        codes = [c for c in district.language_codes if c in SUPPORTED_LOCALES]
+        if codes:
+            return [SUPPORTED_LOCALES[c] for c in codes]
+    return list(SUPPORTED_LOCALES.values())
+
+
+def select_locale() -> str:
+    """The person's explicit choice, then their browser's languages, then the district default."""
+    district = getattr(g, "district", None)
+    allowed = [loc.code for loc in offered_locales(district)]
+    explicit = []
+    if current_user and current_user.is_authenticated:
+        explicit.append(current_user.preferred_locale)
+    explicit.append(request.cookies.get(LOCALE_COOKIE))
+    for choice in explicit:
+        code = normalize_locale(choice)
+        if code in SUPPORTED_LOCALES:
+            # An explicit choice wins even where a district does not offer it: the interface
+            # exists in that language, and the person asked for it.
+            return code
+    try:
+        best = request.accept_languages.best_match(allowed)
+    except (ValueError, TypeError):  # a malformed header must never break a page
+        best = None
+    if best:
+        return best
+    if district is not None and district.default_locale in SUPPORTED_LOCALES:
+        return district.default_locale
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def text_direction(code: str) -> str:
+    """'rtl' or 'ltr' for a supported locale code."""
+    locale = SUPPORTED_LOCALES.get(code)
+    return locale.direction if locale else "ltr"
+
+
+def current_locale_code() -> str:
+    """The supported locale code of the current request."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in SUPPORTED_LOCALES else "en"

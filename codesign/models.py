@@ -1,0 +1,3 @@
+"""Import every feature's models so that SQLAlchemy and Alembic see the whole schema."""
+from codesign.accounts.models import User  # noqa: F401
+from codesign.districts.models import District, Membership  # noqa: F401

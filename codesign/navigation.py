@@ -1,0 +1,29 @@
+"""The main navigation, built from the person's roles in one place."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: object
+    endpoint: str
+
+
+def nav_items(user, district) -> list[NavItem]:
+    """Links for the header: the district for everyone, then what each role works on."""
+    items: list[NavItem] = []
+    if district is not None:
+        items.append(NavItem(url_for("districts.show", district_slug=district.slug),
+                             _l("Proposals"), "districts.show"))
+    else:
+        items.append(NavItem(url_for("main.home"), _l("Districts"), "main.home"))
+    if user.is_authenticated:
+        items.append(NavItem(url_for("accounts.account"), _l("My account"), "accounts.account"))
+        if user.is_admin:
+            items.append(NavItem(url_for("admin.index"), _l("Administration"), "admin.index"))
+    return items
