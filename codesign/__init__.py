@@ -91,11 +91,12 @@ def _select_timezone() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from codesign.accounts import bp as accounts_bp
-    from codesign.admin import bp as admin_bp
-    from codesign.districts import bp as districts_bp
+    # Importing each feature's views attaches its routes to its blueprint.
+    from codesign.accounts.views import bp as accounts_bp
+    from codesign.admin.views import bp as admin_bp
+    from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
-    from codesign.main import bp as main_bp
+    from codesign.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)

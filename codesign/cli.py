@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 
@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command():
     """Compile translations and bring the database schema up to date."""
     from codesign.translations_tool import compile_all
@@ -25,6 +26,7 @@ def init_command():
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load the fictional Riverside Unified demo (once; running it again changes nothing)."""
     from codesign.demo import load_demo
@@ -36,6 +38,7 @@ def demo_command():
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("username")
 @click.option("--email", default=None)
 @click.password_option()

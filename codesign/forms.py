@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import get_domain
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from flask_babel import lazy_ngettext as _ln
+from wtforms import SelectChoice, ValidationError
 from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -15,6 +17,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def required():
     return DataRequired(message=_l("This field is required."))
+
+
+def number_required():
+    """Like required(), but 0 counts as an answer."""
+    return InputRequired(message=_l("This field is required."))
 
 
 def choice_required():
@@ -48,15 +55,12 @@ def strip_filter(value):
 class _CatalogTranslations:
     """Lets WTForms' built-in messages go through our own catalog, like every other string."""
 
+    # WTForms formats the result itself, so look strings up without Flask-Babel's formatting.
     def gettext(self, string):
-        from flask_babel import gettext
-
-        return gettext(string)
+        return get_domain().get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        from flask_babel import ngettext
-
-        return ngettext(singular, plural, n)
+        return get_domain().get_translations().ungettext(singular, plural, n)
 
 
 # WTForms' own messages that our forms can show, listed so that extraction puts them in
@@ -65,7 +69,8 @@ WTFORMS_MESSAGES = (
     _l("Not a valid choice."),
     _l("Not a valid integer value."),
     _l("Invalid Choice: could not coerce."),
-    _l("'%(value)s' is not a valid choice for this field."),
+    _ln("'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.", 1),
 )
 
 
@@ -75,3 +80,8 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _CatalogTranslations()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for select, radio and checkbox fields from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]

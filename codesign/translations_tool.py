@@ -27,7 +27,8 @@ def _pybabel(*args: str) -> None:
 def extract() -> Path:
     """Collect every translatable string from the code and templates into messages.pot."""
     _pybabel(
-        "extract", "-F", str(BABEL_CFG), "-k", "_l", "-k", "lazy_gettext",
+        "extract", "-F", str(BABEL_CFG), "-k", "_l", "-k", "lazy_gettext", "-k", "_ln:1,2",
+        "-k", "lazy_ngettext:1,2",
         "--no-location", "--sort-output", "--omit-header",
         "-o", str(TEMPLATE_POT), str(PACKAGE_DIR),
     )
@@ -37,7 +38,7 @@ def extract() -> Path:
 def update() -> None:
     """Merge messages.pot into every locale's catalog (new strings appear untranslated)."""
     _pybabel("update", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS_DIR),
-             "--no-fuzzy-matching", "--omit-header")
+             "--no-fuzzy-matching")
 
 
 def init_locale(code: str) -> None:

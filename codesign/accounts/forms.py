@@ -12,7 +12,7 @@ from codesign.accounts.models import (
     USERNAME_MAX,
 )
 from codesign.accounts.service import PASSWORD_MAX, PASSWORD_MIN
-from codesign.forms import Form, choice_required, length, no_control_characters, required, strip_filter
+from codesign.forms import Form, choice_required, options, length, no_control_characters, required, strip_filter
 from codesign.i18n import SUPPORTED_LOCALES
 
 
@@ -37,7 +37,7 @@ class LoginForm(Form):
 class RegisterForm(Form):
     age_13_or_older = RadioField(
         _l("Are you 13 years old or older?"),
-        choices=[("yes", _l("Yes, I am 13 or older")), ("no", _l("No, I am younger than 13"))],
+        choices=options([("yes", _l("Yes, I am 13 or older")), ("no", _l("No, I am younger than 13"))]),
         validators=[choice_required()],
     )
     username = StringField(
@@ -81,20 +81,16 @@ class RegisterForm(Form):
     )
     stakeholder_group = RadioField(
         _l("Which describes you best?"),
-        choices=list(STAKEHOLDER_LABELS.items()),
         validators=[choice_required()],
     )
     preferred_locale = SelectField(_l("Your language"), validators=[required()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.preferred_locale.choices = [
+        self.preferred_locale.choices = options(
             (loc.code, loc.native_name) for loc in SUPPORTED_LOCALES.values()
-        ]
-        # RadioField compares str(choice) with submitted data; StrEnum keys compare equal.
-        self.stakeholder_group.choices = [
-            (group.value, label) for group, label in STAKEHOLDER_LABELS.items()
-        ]
+        )
+        self.stakeholder_group.choices = options(STAKEHOLDER_LABELS.items())
 
 
 class ChangePasswordForm(Form):

@@ -9,7 +9,7 @@ from wtforms.validators import NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from codesign.districts.models import NAME_MAX, ROLE_LABELS, SLUG_MAX
-from codesign.forms import Form, choice_required, length, no_control_characters, required, strip_filter
+from codesign.forms import Form, choice_required, number_required, options, length, no_control_characters, required, strip_filter
 from codesign.i18n import SUPPORTED_LOCALES
 
 
@@ -26,7 +26,7 @@ def valid_timezone(form, field):
 
 
 def _locale_choices():
-    return [(loc.code, loc.native_name) for loc in SUPPORTED_LOCALES.values()]
+    return options((loc.code, loc.native_name) for loc in SUPPORTED_LOCALES.values())
 
 
 class DistrictForm(Form):
@@ -58,7 +58,7 @@ class DistrictForm(Form):
         description=_l("Public figures that count fewer people than this show as “fewer than” this number."),
         default=10,
         validators=[
-            required(),
+            number_required(),
             NumberRange(min=1, max=1000, message=_l("Enter a whole number from 1 to 1000.")),
         ],
     )
@@ -80,6 +80,6 @@ class GrantRoleForm(Form):
         _l("Username or email"), validators=[required(), length(max=254)], filters=[strip_filter]
     )
     role = SelectField(
-        _l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        _l("Role"), choices=options(ROLE_LABELS.items()),
         validators=[required()],
     )

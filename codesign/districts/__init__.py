@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("districts", __name__, template_folder="templates", url_prefix="/d/<district_slug>")
-
-from codesign.districts import views  # noqa: E402,F401

@@ -1,0 +1,192 @@
+"""Fixtures: one app and database per test run (SQLite, or PostgreSQL when configured)."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from codesign import create_app
+from codesign.extensions import db as _db
+from codesign.extensions import limiter
+
+RUN_ID = uuid.uuid4().hex[:12]
+POSTGRES_URL = os.environ.get("CODESIGN_TEST_DATABASE_URL", "").strip()
+REQUIRE_POSTGRES = os.environ.get("CODESIGN_REQUIRE_POSTGRES") == "1"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _postgres_database():
+    """Create a database with a name unique to this run; yield its URL; drop it afterwards."""
+    from codesign.config import normalize_database_url
+
+    admin_url = sa.make_url(normalize_database_url(POSTGRES_URL))
+    name = f"codesign_test_{RUN_ID}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        message = f"PostgreSQL at {admin_url.render_as_string()} is not reachable: {error}"
+        if REQUIRE_POSTGRES or os.environ.get("CI"):
+            pytest.exit(message, returncode=3)
+        pytest.skip(message, allow_module_level=True)
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if POSTGRES_URL:
+        yield from _postgres_database()
+    else:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+def make_test_app(database_url: str, instance_path: Path, **overrides):
+    os.environ["CODESIGN_INSTANCE_PATH"] = str(instance_path)
+    config = {
+        "ENV": "testing",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-" + RUN_ID,
+        "PASSWORD_HASH_PROFILE": "cheapest",
+        "RATELIMIT_KEY_PREFIX": f"codesign-test-{RUN_ID}",
+        "REDIS_URL": None,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, instance_path):
+    app = make_test_app(database_url, instance_path)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_state(request, app):
+    """Every test starts with empty tables and fresh rate limits, whatever ran before."""
+    yield
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_from(response) -> str:
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that posts forms the way a browser does: with the page's CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def post(self, url, data=None, *, token_from=None, **kw):
+        page = self.client.get(token_from or url)
+        payload = {"csrf_token": csrf_from(page)}
+        payload.update(data or {})
+        return self.client.post(url, data=payload, **kw)
+
+    def sign_in(self, login, password="password123"):
+        response = self.post("/login", {"login": login, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response
+
+    def sign_out(self):
+        return self.post("/logout", token_from="/privacy")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user("maria", email=..., roles={district: [Role.STAFF]}, is_admin=True)."""
+    from codesign.accounts.models import StakeholderGroup
+    from codesign.accounts.service import register_user
+    from codesign.districts.service import grant_role
+
+    def make(username="maria", password="password123", *, email=None, is_admin=False,
+             group=StakeholderGroup.FAMILY, locale="en", roles=None):
+        with app.app_context():
+            user = register_user(username=username, password=password, email=email,
+                                 stakeholder_group=group, preferred_locale=locale)
+            user.is_admin = is_admin
+            _db.session.commit()
+            for district, district_roles in (roles or {}).items():
+                district = _db.session.merge(district)
+                for role in district_roles:
+                    grant_role(district, user, role)
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def make_district(app):
+    """Factory: make_district(slug="lakeview", languages=["en", "es"], ...)."""
+    from codesign.districts.service import create_district
+
+    def make(slug="riverside", name="Riverside Unified School District", *,
+             languages=("en", "es", "ar"), default_locale="en", threshold=10,
+             privacy_contact="privacy@riverside.example.org"):
+        with app.app_context():
+            district = create_district(
+                slug=slug, name=name, language_codes=list(languages),
+                default_locale=default_locale, timezone="America/Los_Angeles",
+                suppression_threshold=threshold, privacy_contact=privacy_contact,
+            )
+            _db.session.refresh(district)
+            _db.session.expunge(district)
+            return district
+
+    return make

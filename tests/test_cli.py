@@ -1,0 +1,46 @@
+"""flask --app codesign init / demo / translations."""
+import sqlalchemy as sa
+
+from codesign.accounts.models import User
+from codesign.districts.models import District, Membership, Role
+from codesign.extensions import db
+
+
+def test_demo_loads_once_with_every_role(app, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo loaded" in result.output
+    again = runner.invoke(args=["demo"])
+    assert "already loaded" in again.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(District.id))) == 1
+        roles = set(db.session.scalars(sa.select(Membership.role)))
+        assert roles == set(Role)
+        assert db.session.scalar(sa.select(User).where(User.is_admin)).username == "admin"
+
+
+def test_demo_sign_ins_in_the_readme_work(app, runner, browser):
+    from pathlib import Path
+
+    from codesign.demo import DEMO_PASSWORD, DEMO_PEOPLE
+
+    runner.invoke(args=["demo"])
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert DEMO_PASSWORD in readme
+    for username, *_ in DEMO_PEOPLE:
+        assert f"`{username}`" in readme
+    browser.sign_in("staff", DEMO_PASSWORD)
+    assert browser.get("/account").status_code == 200
+
+
+def test_init_upgrades_and_compiles(app, runner):
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_create_admin(app, runner):
+    result = runner.invoke(args=["create-admin", "root", "--password", "long enough pw"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.is_admin).where(User.username == "root"))

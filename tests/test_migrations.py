@@ -1,0 +1,21 @@
+"""Migrations build the whole schema on this database, and agree with the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from codesign.extensions import db
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], "run: flask --app codesign db migrate -m '...'\n%s" % diff
+
+
+def test_downgrade_to_base_and_back(app):
+    with app.app_context():
+        downgrade(revision="base")
+        assert "user" not in db.inspect(db.engine).get_table_names()
+        upgrade()
+        assert {"user", "district", "membership"} <= set(db.inspect(db.engine).get_table_names())

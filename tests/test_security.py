@@ -1,0 +1,85 @@
+"""Security baseline: headers on every response, cookies, no inline script or style."""
+import re
+
+import pytest
+
+PAGES = ["/", "/d/riverside/", "/d/riverside/privacy", "/login", "/register",
+         "/register/under-13", "/privacy", "/no-such-page", "/static/css/codesign.css"]
+
+
+@pytest.fixture
+def district(make_district):
+    return make_district()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_security_headers_on_every_response(client, district, url):
+    response = client.get(url)
+    response.close()
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers  # plain http here
+
+
+def test_hsts_over_https(client, district):
+    response = client.get("/privacy", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("url", [u for u in PAGES if not u.startswith("/static")])
+def test_pages_have_no_inline_script_style_or_third_party_urls(client, district, url):
+    html = client.get(url).get_data(as_text=True)
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script>"
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+    for attr in re.findall(r'\s(?:src|href|action)="([^"]*)"', html):
+        assert not re.match(r"(https?:)?//", attr), f"third-party or absolute URL: {attr}"
+
+
+def test_session_cookie_is_httponly_and_lax(browser, make_user, client):
+    make_user("maria")
+    response = browser.post("/login", {"login": "maria", "password": "password123"})
+    cookie_header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in cookie_header
+    assert "SameSite=Lax" in cookie_header
+    assert "Secure" not in cookie_header
+
+
+def test_https_config_makes_cookies_secure(database_url, tmp_path, make_user):
+    from tests.conftest import Browser, make_test_app
+
+    app = make_test_app(database_url, tmp_path, HTTPS=True)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    make_user("maria")
+    client = app.test_client()
+    browser = Browser(client)
+    page = client.get("/login", base_url="https://localhost")
+    from tests.conftest import csrf_from
+
+    response = client.post("/login", base_url="https://localhost",
+                           data={"csrf_token": csrf_from(page), "login": "maria", "password": "password123"})
+    cookie_header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Secure" in cookie_header
+    del browser
+
+
+def test_server_errors_show_a_generic_translated_page(database_url, tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, tmp_path, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom", headers={"Accept-Language": "es"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in text and "Traceback" not in text
+    assert '<html lang="es"' in text
