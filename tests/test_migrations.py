@@ -19,3 +19,10 @@ def test_downgrade_to_base_and_back(app):
         assert "user" not in db.inspect(db.engine).get_table_names()
         upgrade()
         assert {"user", "district", "membership"} <= set(db.inspect(db.engine).get_table_names())
+
+
+def test_suite_runs_on_the_database_it_was_given(app):
+    from tests.conftest import POSTGRES_URL
+
+    expected = "postgresql" if POSTGRES_URL else "sqlite"
+    assert db.engine.dialect.name == expected
