@@ -25,4 +25,5 @@ def test_suite_runs_on_the_database_it_was_given(app):
     from tests.conftest import POSTGRES_URL
 
     expected = "postgresql" if POSTGRES_URL else "sqlite"
-    assert db.engine.dialect.name == expected
+    with app.app_context():
+        assert db.engine.dialect.name == expected
