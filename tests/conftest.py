@@ -96,6 +96,22 @@ def clean_state(request, app):
 
 
 @pytest.fixture
+def other_app(database_url, tmp_path):
+    """Factory for a second app on the same database with other settings; closes its pool."""
+    made = []
+
+    def make(**overrides):
+        made.append(make_test_app(database_url, tmp_path, **overrides))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            for engine in _db.engines.values():
+                engine.dispose()
+
+
+@pytest.fixture
 def app_ctx(app):
     with app.test_request_context():
         yield

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from codesign.extensions import limiter
-from tests.conftest import RUN_ID, Browser, make_test_app
+from tests.conftest import RUN_ID, Browser
 
 REDIS_URL = os.environ.get("CODESIGN_TEST_REDIS_URL", "").strip()
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def redis_app(app, database_url, tmp_path):
+def redis_app(app, other_app):
     import redis
 
     connection = redis.Redis.from_url(REDIS_URL)
@@ -23,7 +23,7 @@ def redis_app(app, database_url, tmp_path):
         connection.ping()
     except redis.exceptions.ConnectionError as error:
         pytest.fail(f"Redis at {REDIS_URL} is not reachable: {error}")
-    redis_app = make_test_app(database_url, tmp_path, REDIS_URL=REDIS_URL, LOGIN_RATE_LIMIT="3 per minute")
+    redis_app = other_app(REDIS_URL=REDIS_URL, LOGIN_RATE_LIMIT="3 per minute")
     yield redis_app, connection, pattern
     # Remove only this run's keys (other runs may share the server), then go back to memory.
     for key in connection.scan_iter(pattern):

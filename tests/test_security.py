@@ -50,29 +50,23 @@ def test_session_cookie_is_httponly_and_lax(browser, make_user, client):
     assert "Secure" not in cookie_header
 
 
-def test_https_config_makes_cookies_secure(database_url, tmp_path, make_user):
-    from tests.conftest import Browser, make_test_app
+def test_https_config_makes_cookies_secure(other_app, make_user):
+    from tests.conftest import csrf_from
 
-    app = make_test_app(database_url, tmp_path, HTTPS=True)
+    app = other_app(HTTPS=True)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     make_user("maria")
     client = app.test_client()
-    browser = Browser(client)
     page = client.get("/login", base_url="https://localhost")
-    from tests.conftest import csrf_from
-
     response = client.post("/login", base_url="https://localhost",
                            data={"csrf_token": csrf_from(page), "login": "maria", "password": "password123"})
     cookie_header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert "Secure" in cookie_header
-    del browser
 
 
-def test_server_errors_show_a_generic_translated_page(database_url, tmp_path):
-    from tests.conftest import make_test_app
-
-    app = make_test_app(database_url, tmp_path, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+def test_server_errors_show_a_generic_translated_page(other_app):
+    app = other_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
 
     @app.route("/boom")
     def boom():
