@@ -121,22 +121,16 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
-        from codesign.authz import has_role
-        from codesign.districts.models import Role
+        from codesign.navigation import nav_items
 
         district = getattr(g, "district", None)
         code = current_locale_code()
-        from codesign.navigation import nav_items
-
         return {
             "nav_items": nav_items(current_user, district),
             "current_district": district,
             "locale_code": code,
             "text_direction": text_direction(code),
             "switcher_locales": offered_locales(district),
-            "is_staff": has_role(current_user, district, Role.STAFF),
-            "is_board": has_role(current_user, district, Role.BOARD),
-            "is_facilitator": has_role(current_user, district, Role.FACILITATOR),
         }
 
     app.jinja_env.globals.update(

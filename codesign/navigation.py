@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from codesign.authz import has_role
+from codesign.districts.models import Role
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -20,6 +23,9 @@ def nav_items(user, district) -> list[NavItem]:
     if district is not None:
         items.append(NavItem(url_for("districts.show", district_slug=district.slug),
                              _l("Proposals"), "districts.show"))
+        if has_role(user, district, Role.STAFF):
+            items.append(NavItem(url_for("districts.roles", district_slug=district.slug),
+                                 _l("People and roles"), "districts.roles"))
     else:
         items.append(NavItem(url_for("main.home"), _l("Districts"), "main.home"))
     if user.is_authenticated:

@@ -8,7 +8,7 @@ from wtforms import IntegerField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from codesign.districts.models import NAME_MAX, ROLE_LABELS, SLUG_MAX
+from codesign.districts.models import NAME_MAX, SLUG_MAX
 from codesign.forms import Form, choice_required, number_required, options, length, no_control_characters, required, strip_filter
 from codesign.i18n import SUPPORTED_LOCALES
 
@@ -73,13 +73,3 @@ class DistrictForm(Form):
         super().__init__(*args, **kwargs)
         self.languages.choices = _locale_choices()
         self.default_locale.choices = _locale_choices()
-
-
-class GrantRoleForm(Form):
-    login = StringField(
-        _l("Username or email"), validators=[required(), length(max=254)], filters=[strip_filter]
-    )
-    role = SelectField(
-        _l("Role"), choices=options(ROLE_LABELS.items()),
-        validators=[required()],
-    )

@@ -1,18 +1,14 @@
-"""Platform administration: create districts, grant and revoke roles."""
+"""Platform administration: create districts and change their settings."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from codesign.accounts.service import find_user_by_login
 from codesign.admin import bp
-from codesign.admin.forms import DistrictForm, GrantRoleForm
+from codesign.admin.forms import DistrictForm
 from codesign.authz import admin_required
 from codesign.districts import service
-from codesign.districts.models import Membership, Role
-from codesign.extensions import db
-from codesign.forms import Form
 
 DISTRICT_ERRORS = {
     "slug_taken": _l("Another district already uses this web address name."),
@@ -57,7 +53,7 @@ def new_district():
             getattr(form, error.field).errors.append(DISTRICT_ERRORS[error.code])
         else:
             flash(_("The district is created."), "success")
-            return redirect(url_for("admin.roles", slug=district.slug), code=303)
+            return redirect(url_for("districts.roles", district_slug=district.slug), code=303)
     return render_template("admin/district_form.html", form=form, district=None), (
         422 if form.errors else 200
     )
@@ -83,40 +79,3 @@ def edit_district(slug: str):
     return render_template("admin/district_form.html", form=form, district=district), (
         422 if form.errors else 200
     )
-
-
-@bp.route("/districts/<slug>/roles", methods=["GET", "POST"])
-@admin_required
-def roles(slug: str):
-    """Who holds which role in a district; grant a role."""
-    district = _district_or_404(slug)
-    form = GrantRoleForm()
-    if form.validate_on_submit():
-        user = find_user_by_login(form.login.data)
-        if user is None:
-            form.login.errors.append(_("No account has that username or email."))
-        else:
-            service.grant_role(district, user, Role(form.role.data))
-            flash(_("The role is granted."), "success")
-            return redirect(url_for("admin.roles", slug=district.slug), code=303)
-    return render_template(
-        "admin/roles.html",
-        district=district,
-        form=form,
-        memberships=service.memberships_of(district),
-        revoke_form=Form(),
-    ), (422 if form.errors else 200)
-
-
-@bp.route("/districts/<slug>/roles/<int:membership_id>/revoke", methods=["POST"])
-@admin_required
-def revoke(slug: str, membership_id: int):
-    """Take a role away."""
-    district = _district_or_404(slug)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.district_id != district.id:
-        abort(404)
-    if Form().validate_on_submit():
-        service.revoke_role(membership)
-        flash(_("The role is removed."), "success")
-    return redirect(url_for("admin.roles", slug=district.slug), code=303)
