@@ -108,7 +108,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from flask_login import current_user
 
-    from codesign.i18n import current_locale_code, offered_locales, text_direction
+    from codesign.i18n import current_locale_code, locale_name, offered_locales, text_direction
     from codesign.security import set_security_headers
 
     @app.before_request
@@ -135,5 +135,6 @@ def _register_request_hooks(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         current_path=lambda: request.full_path.rstrip("?"),
+        locale_name=locale_name,
         format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal
     )

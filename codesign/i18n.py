@@ -72,6 +72,12 @@ def select_locale() -> str:
     return current_app.config["DEFAULT_LOCALE"]
 
 
+def locale_name(code: str) -> str:
+    """A locale's name in its own language ("Español"), or the code if we do not ship it."""
+    locale = SUPPORTED_LOCALES.get(code)
+    return locale.native_name if locale else code
+
+
 def text_direction(code: str) -> str:
     """'rtl' or 'ltr' for a supported locale code."""
     locale = SUPPORTED_LOCALES.get(code)

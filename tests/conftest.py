@@ -206,3 +206,26 @@ def make_district(app):
             return district
 
     return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting the SQL statements a block runs: `with count_queries() as n:`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = {"n": 0}
+
+        def before(*args, **kwargs):
+            counter["n"] += 1
+
+        with app.app_context():
+            engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -11,6 +12,7 @@ from babel.messages.pofile import read_po
 from codesign.i18n import SUPPORTED_LOCALE_CODES
 from codesign.translations_tool import BABEL_CFG, PACKAGE_DIR, TEMPLATE_POT, catalog_paths
 
+TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2), "_ln": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
@@ -62,6 +64,10 @@ def test_catalog_is_complete_and_not_fuzzy(path):
             problems.append(("plural forms", message.id))
         for error in message.check(catalog):
             problems.append(("format", message.id, str(error)))
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        for string in strings:
+            if sorted(TAG_RE.findall(source)) != sorted(TAG_RE.findall(string or "")):
+                problems.append(("markup differs from the source", message.id))
     assert not problems, f"{code}: {problems[:10]}"
 
 

@@ -1,0 +1,36 @@
+"""Signed-in pages of every role pass axe-core in English and Arabic, with JS on and off."""
+import pytest
+
+from codesign.districts.models import Role
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/account", "/account/password", "/admin/", "/admin/districts/new",
+         "/admin/districts/riverside/edit", "/d/riverside/roles", "/d/riverside/"]
+
+
+def sign_in(page, username):
+    page.goto("/login")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill("password123")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector(".flash--success")
+
+
+@pytest.mark.parametrize("language", ["English", "العربية"])
+def test_admin_pages_are_accessible(page, make_district, make_user, check_accessibility, language):
+    district = make_district()
+    make_user("root", is_admin=True, roles={district: [Role.STAFF]})
+    sign_in(page, "root")
+    page.goto("/d/riverside/")
+    page.get_by_role("button", name=language).click()
+    page.wait_for_load_state()
+    for url in PAGES:
+        page.goto(url)
+        assert page.locator("h1").count() == 1
+        check_accessibility(page)
+    # And a form showing its errors.
+    page.goto("/admin/districts/new")
+    page.locator("button.primary").click()
+    page.wait_for_selector(".field-error")
+    check_accessibility(page)
