@@ -1,3 +1,4 @@
 """Import every feature's models so that SQLAlchemy and Alembic see the whole schema."""
 from codesign.accounts.models import User  # noqa: F401
 from codesign.districts.models import District, Membership  # noqa: F401
+from codesign.proposals.models import Proposal, ProposalVersion  # noqa: F401

@@ -9,21 +9,8 @@ from codesign.authz import require_role
 from codesign.districts import bp, service
 from codesign.districts.forms import GrantRoleForm
 from codesign.districts.models import Membership, Role
-from codesign.districts.service import load_district_or_404
 from codesign.extensions import db
 from codesign.forms import Form
-
-
-@bp.url_value_preprocessor
-def pull_district(endpoint, values):
-    """Every page under /d/<slug>/ knows its district before anything (locale included) runs."""
-    load_district_or_404(values.pop("district_slug"))
-
-
-@bp.url_defaults
-def add_district(endpoint, values):
-    if "district_slug" not in values and getattr(g, "district", None) is not None:
-        values["district_slug"] = g.district.slug
 
 
 @bp.route("/")

@@ -1,0 +1,140 @@
+"""Proposals, their versions and the data card each version carries."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from codesign.db import TimestampMixin, UTCDateTime, utcnow
+from codesign.districts.models import District
+from codesign.extensions import db
+
+TITLE_MAX = 200
+SUMMARY_MAX = 500
+BODY_MAX = 50_000
+CARD_FIELD_MAX = 4_000
+WHAT_CHANGED_MAX = 4_000
+
+
+def _enum(cls, length=32):
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class ProposalStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    REVIEW = "review"
+    DECIDED = "decided"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    ProposalStatus.DRAFT: _l("Draft"),
+    ProposalStatus.OPEN: _l("Open for input"),
+    ProposalStatus.REVIEW: _l("In review"),
+    ProposalStatus.DECIDED: _l("Decided"),
+}
+
+
+class Decision(enum.StrEnum):
+    ADOPTED = "adopted"
+    ADOPTED_WITH_CHANGES = "adopted_with_changes"
+    NOT_ADOPTED = "not_adopted"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(DECISION_LABELS[self])
+
+
+DECISION_LABELS = {
+    Decision.ADOPTED: _l("Adopted"),
+    Decision.ADOPTED_WITH_CHANGES: _l("Adopted with changes"),
+    Decision.NOT_ADOPTED: _l("Not adopted"),
+    Decision.WITHDRAWN: _l("Withdrawn"),
+}
+
+# The data card: what every family should be able to find out about a data initiative.
+DATA_CARD_FIELDS = (
+    ("data_collected", _l("What data would be collected")),
+    ("purpose", _l("Why")),
+    ("access", _l("Who could see it")),
+    ("retention", _l("How long it is kept")),
+    ("sharing", _l("Who it is shared with")),
+    ("opt_out", _l("How a family opts out")),
+)
+VERSION_TEXT_FIELDS = ("title", "summary", "body") + tuple(name for name, _label in DATA_CARD_FIELDS)
+
+
+class Proposal(TimestampMixin, db.Model):
+    """A proposed data initiative in a district, from draft to decision."""
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(sa.ForeignKey("district.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ProposalStatus] = mapped_column(_enum(ProposalStatus, 16), default=ProposalStatus.DRAFT)
+    comment_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[Decision | None] = mapped_column(_enum(Decision, 32))
+    decision_note: Mapped[str] = mapped_column(sa.Text, default="")
+    board_meeting_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The newest published version, kept here so lists need no per-row lookup.
+    current_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposal_version.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    district: Mapped[District] = relationship()
+    current_version: Mapped[ProposalVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+    def is_open_for_input(self, now: datetime | None = None) -> bool:
+        """True while the comment period runs and the proposal is open."""
+        now = now or utcnow()
+        return (
+            self.status == ProposalStatus.OPEN
+            and self.comment_opens_at is not None
+            and self.comment_closes_at is not None
+            and self.comment_opens_at <= now < self.comment_closes_at
+        )
+
+
+class ProposalVersion(TimestampMixin, db.Model):
+    """One version of a proposal's text and data card; a draft until it has a number."""
+
+    __tablename__ = "proposal_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int | None] = mapped_column()  # None while a draft
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(sa.String(SUMMARY_MAX), default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    data_collected: Mapped[str] = mapped_column(sa.Text, default="")
+    purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    access: Mapped[str] = mapped_column(sa.Text, default="")
+    retention: Mapped[str] = mapped_column(sa.Text, default="")
+    sharing: Mapped[str] = mapped_column(sa.Text, default="")
+    opt_out: Mapped[str] = mapped_column(sa.Text, default="")
+    what_changed: Mapped[str] = mapped_column(sa.Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    proposal: Mapped[Proposal] = relationship(foreign_keys=[proposal_id])
+
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "number"),)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.number is None
+
+    def missing_card_fields(self) -> list[str]:
+        """Names of data-card fields still empty (all are required before publishing)."""
+        return [name for name, _label in DATA_CARD_FIELDS if not getattr(self, name).strip()]
