@@ -97,11 +97,13 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
+    from codesign.proposals.views import bp as proposals_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(districts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(proposals_bp)
     register_error_handlers(app)
 
 
@@ -133,8 +135,13 @@ def _register_request_hooks(app: Flask) -> None:
             "switcher_locales": offered_locales(district),
         }
 
+    from codesign.db import utcnow
+    from codesign.richtext import render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         current_path=lambda: request.full_path.rstrip("?"),
         locale_name=locale_name,
+        now=utcnow,
         format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal
     )

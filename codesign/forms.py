@@ -19,8 +19,9 @@ def required():
     return DataRequired(message=_l("This field is required."))
 
 
-def number_required():
-    """Like required(), but 0 counts as an answer."""
+def input_required():
+    """Required, judged by what was sent: 0, or a date that does not parse, counts as given,
+    so the field's own message ("Not a valid ...") shows instead of "required"."""
     return InputRequired(message=_l("This field is required."))
 
 
@@ -69,6 +70,8 @@ WTFORMS_MESSAGES = (
     _l("Not a valid choice."),
     _l("Not a valid integer value."),
     _l("Invalid Choice: could not coerce."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
     _ln("'%(value)s' is not a valid choice for this field.",
         "'%(value)s' are not valid choices for this field.", 1),
 )

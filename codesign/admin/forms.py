@@ -9,7 +9,7 @@ from wtforms.validators import NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from codesign.districts.models import NAME_MAX, SLUG_MAX
-from codesign.forms import Form, choice_required, number_required, options, length, no_control_characters, required, strip_filter
+from codesign.forms import Form, choice_required, input_required, options, length, no_control_characters, required, strip_filter
 from codesign.i18n import SUPPORTED_LOCALES
 
 
@@ -58,7 +58,7 @@ class DistrictForm(Form):
         description=_l("Public figures that count fewer people than this show as “fewer than” this number."),
         default=10,
         validators=[
-            number_required(),
+            input_required(),
             NumberRange(min=1, max=1000, message=_l("Enter a whole number from 1 to 1000.")),
         ],
     )

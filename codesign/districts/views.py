@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from codesign.accounts.service import find_user_by_login
-from codesign.authz import require_role
+from codesign.authz import has_role, require_role
 from codesign.districts import bp, service
 from codesign.districts.forms import GrantRoleForm
 from codesign.districts.models import Membership, Role
@@ -15,8 +16,15 @@ from codesign.forms import Form
 
 @bp.route("/")
 def show():
-    """The district's home page."""
-    return render_template("districts/show.html", district=g.district)
+    """The district's home page: open proposals first, then all of them."""
+    from codesign.proposals.service import drafts_for, list_proposals
+
+    is_staff = has_role(current_user, g.district, Role.STAFF)
+    proposals = list_proposals(g.district, include_drafts=is_staff)
+    return render_template(
+        "districts/show.html", district=g.district, proposals=proposals, is_staff=is_staff,
+        drafts=drafts_for(proposals) if is_staff else {},
+    )
 
 
 @bp.route("/privacy")

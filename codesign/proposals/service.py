@@ -1,0 +1,166 @@
+"""Proposal state changes: drafts, revisions and publishing versions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import joinedload
+
+from codesign.db import utcnow
+from codesign.districts.models import District
+from codesign.extensions import db
+from codesign.proposals.models import (
+    VERSION_TEXT_FIELDS,
+    Proposal,
+    ProposalStatus,
+    ProposalVersion,
+)
+
+
+class ProposalError(Exception):
+    """A change that cannot be made; `field` names the form field to blame."""
+
+    def __init__(self, field: str, code: str, detail: list[str] | None = None):
+        super().__init__(code)
+        self.field = field
+        self.code = code
+        self.detail = detail or []
+
+
+def _apply_text(version: ProposalVersion, fields: dict) -> None:
+    for name in VERSION_TEXT_FIELDS:
+        if name in fields:
+            setattr(version, name, (fields[name] or "").strip())
+
+
+def create_proposal(district: District, author, fields: dict) -> Proposal:
+    """Start a proposal as a draft in district."""
+    proposal = Proposal(district=district, status=ProposalStatus.DRAFT)
+    version = ProposalVersion(proposal=proposal, author_id=author.id if author else None)
+    _apply_text(version, fields)
+    db.session.add_all([proposal, version])
+    db.session.commit()
+    return proposal
+
+
+def get_proposal(district: District, proposal_id: int) -> Proposal | None:
+    """The proposal with this id in this district (never another district's)."""
+    return db.session.scalar(
+        db.select(Proposal)
+        .options(joinedload(Proposal.current_version))
+        .where(Proposal.id == proposal_id, Proposal.district_id == district.id)
+    )
+
+
+def draft_of(proposal: Proposal) -> ProposalVersion | None:
+    """The version being prepared, if any."""
+    return db.session.scalar(
+        db.select(ProposalVersion).where(
+            ProposalVersion.proposal_id == proposal.id, ProposalVersion.number.is_(None)
+        )
+    )
+
+
+def published_versions(proposal: Proposal) -> list[ProposalVersion]:
+    return list(
+        db.session.scalars(
+            db.select(ProposalVersion)
+            .where(ProposalVersion.proposal_id == proposal.id, ProposalVersion.number.is_not(None))
+            .order_by(ProposalVersion.number)
+        )
+    )
+
+
+def get_version(proposal: Proposal, number: int) -> ProposalVersion | None:
+    return db.session.scalar(
+        db.select(ProposalVersion).where(
+            ProposalVersion.proposal_id == proposal.id, ProposalVersion.number == number
+        )
+    )
+
+
+def update_draft(draft: ProposalVersion, fields: dict) -> ProposalVersion:
+    """Change a draft's text; published versions never change."""
+    if not draft.is_draft:
+        raise ProposalError("title", "not_a_draft")
+    _apply_text(draft, fields)
+    db.session.commit()
+    return draft
+
+
+def start_revision(proposal: Proposal, author) -> ProposalVersion:
+    """A new draft copied from the current version (or the existing draft, if one is open)."""
+    existing = draft_of(proposal)
+    if existing is not None:
+        return existing
+    current = proposal.current_version
+    draft = ProposalVersion(proposal=proposal, author_id=author.id if author else None)
+    if current is not None:
+        _apply_text(draft, {name: getattr(current, name) for name in VERSION_TEXT_FIELDS})
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def publish_version(
+    proposal: Proposal,
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    what_changed: str = "",
+    now: datetime | None = None,
+) -> ProposalVersion:
+    """Publish the draft as the next version and (re)open the comment period.
+
+    Every data-card field is required; a version after the first must say what changed.
+    """
+    draft = draft_of(proposal)
+    if draft is None:
+        raise ProposalError("what_changed", "no_draft")
+    missing = draft.missing_card_fields()
+    if missing or not draft.title.strip() or not draft.summary.strip():
+        raise ProposalError("card", "card_incomplete", missing)
+    if closes_at <= opens_at:
+        raise ProposalError("closes_at", "closes_before_opens")
+    is_first = proposal.current_version_id is None
+    if not is_first and not what_changed.strip():
+        raise ProposalError("what_changed", "what_changed_required")
+    if proposal.status == ProposalStatus.DECIDED:
+        raise ProposalError("what_changed", "already_decided")
+    latest = db.session.scalar(
+        db.select(db.func.max(ProposalVersion.number)).where(ProposalVersion.proposal_id == proposal.id)
+    )
+    draft.number = (latest or 0) + 1
+    draft.what_changed = what_changed.strip()
+    draft.published_at = now or utcnow()
+    proposal.current_version = draft
+    proposal.comment_opens_at = opens_at
+    proposal.comment_closes_at = closes_at
+    proposal.status = ProposalStatus.OPEN
+    db.session.commit()
+    return draft
+
+
+def list_proposals(district: District, *, include_drafts: bool = False) -> list[Proposal]:
+    """The district's proposals, open ones first, each with its current version loaded."""
+    query = (
+        db.select(Proposal)
+        .options(joinedload(Proposal.current_version))
+        .where(Proposal.district_id == district.id)
+    )
+    if not include_drafts:
+        query = query.where(Proposal.current_version_id.is_not(None))
+    open_first = db.case((Proposal.status == ProposalStatus.OPEN, 0), else_=1)
+    return list(db.session.scalars(query.order_by(open_first, Proposal.created_at.desc(), Proposal.id.desc())))
+
+
+def drafts_for(proposals: list[Proposal]) -> dict[int, ProposalVersion]:
+    """Each proposal's draft, if any, in one query (for staff lists)."""
+    ids = [proposal.id for proposal in proposals]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        db.select(ProposalVersion).where(
+            ProposalVersion.proposal_id.in_(ids), ProposalVersion.number.is_(None)
+        )
+    )
+    return {version.proposal_id: version for version in rows}

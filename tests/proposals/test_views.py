@@ -1,0 +1,161 @@
+"""Staff draft and publish proposals; everyone reads the published versions."""
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from codesign.db import utcnow
+from codesign.districts.models import Role
+from codesign.extensions import db
+from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
+
+CARD = {
+    "title": "Attendance dashboard",
+    "summary": "A dashboard that shows each school's daily attendance to principals.",
+    "body": "## Why\n\nChronic absence is rising. <script>alert(1)</script>",
+    "data_collected": "Daily attendance marks and reasons for absence.",
+    "purpose": "To reach families sooner when a student misses school.",
+    "access": "Principals and attendance clerks at the student's school.",
+    "retention": "Three years, then deleted.",
+    "sharing": "Nobody outside the district.",
+    "opt_out": "Families cannot opt out of attendance records, which state law requires.",
+}
+
+
+@pytest.fixture
+def staff(browser, make_district, make_user):
+    district = make_district()
+    make_user("staff", roles={district: [Role.STAFF]})
+    browser.sign_in("staff")
+    return browser
+
+
+def local(delta_days=0):
+    # Form values are in the district's time zone, as a browser sends a datetime-local input.
+    from zoneinfo import ZoneInfo
+
+    moment = utcnow().astimezone(ZoneInfo("America/Los_Angeles")) + timedelta(days=delta_days)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def create(staff, **changes):
+    response = staff.post("/d/riverside/proposals/new", dict(CARD, **changes))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.headers["Location"].rstrip("/").split("/")[-1]
+
+
+def publish(staff, proposal_id, what_changed="", opens=-1, closes=30):
+    return staff.post(f"/d/riverside/proposals/{proposal_id}/publish",
+                      {"opens_at": local(opens), "closes_at": local(closes), "what_changed": what_changed})
+
+
+def test_staff_draft_is_hidden_until_published(app, staff, client):
+    from tests.conftest import Browser
+
+    proposal_id = create(staff)
+    assert "Attendance dashboard" in staff.get("/d/riverside/").get_data(as_text=True)
+    guest = Browser(app.test_client())
+    assert guest.get(f"/d/riverside/proposals/{proposal_id}/").status_code == 404
+    assert "Attendance dashboard" not in guest.get("/d/riverside/").get_data(as_text=True)
+    response = publish(staff, proposal_id)
+    assert response.status_code == 303
+    page = guest.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
+    assert "Attendance dashboard" in page
+    assert "Three years, then deleted." in page
+    assert "Open for input until" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "<h2>Why</h2>" in page
+    listing = guest.get("/d/riverside/").get_data(as_text=True)
+    assert "Attendance dashboard" in listing and "Open for input" in listing
+
+
+def test_publishing_needs_the_whole_data_card(app, staff):
+    proposal_id = create(staff, retention="", sharing="  ")
+    page = staff.get(f"/d/riverside/proposals/{proposal_id}/publish").get_data(as_text=True)
+    assert "How long it is kept" in page and "Who it is shared with" in page
+    response = publish(staff, proposal_id)
+    assert response.status_code == 422
+    assert "every part of the data card" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Proposal.status)) == ProposalStatus.DRAFT
+
+
+def test_comment_period_must_close_after_it_opens(app, staff):
+    proposal_id = create(staff)
+    response = publish(staff, proposal_id, opens=5, closes=1)
+    assert response.status_code == 422
+    assert "must close after it opens" in response.get_data(as_text=True)
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/publish",
+                          {"opens_at": "not a date", "closes_at": local(3)})
+    assert response.status_code == 422
+    assert "Not a valid datetime value." in response.get_data(as_text=True)
+
+
+def test_second_version_needs_what_changed_and_keeps_the_first(app, staff):
+    proposal_id = create(staff)
+    publish(staff, proposal_id)
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/revise", {},
+                          token_from=f"/d/riverside/proposals/{proposal_id}/")
+    assert response.status_code == 303
+    edited = dict(CARD, retention="One year, then deleted.")
+    assert staff.post(f"/d/riverside/proposals/{proposal_id}/draft", edited).status_code == 303
+    response = publish(staff, proposal_id, what_changed="")
+    assert response.status_code == 422
+    assert "Say what changed" in response.get_data(as_text=True)
+    response = publish(staff, proposal_id, what_changed="Kept for one year instead of three.")
+    assert response.status_code == 303
+    page = staff.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
+    assert "One year, then deleted." in page and "Kept for one year instead of three." in page
+    assert "Version 2" in page
+    first = staff.get(f"/d/riverside/proposals/{proposal_id}/versions/1").get_data(as_text=True)
+    assert "Three years, then deleted." in first and "You are reading an earlier version." in first
+    history = staff.get(f"/d/riverside/proposals/{proposal_id}/versions/").get_data(as_text=True)
+    assert "Version 1" in history and "Version 2" in history
+    with app.app_context():
+        numbers = db.session.scalars(sa.select(ProposalVersion.number).order_by(ProposalVersion.number)).all()
+        assert numbers == [1, 2]
+
+
+def test_only_staff_of_the_district_may_write(app, browser, make_district, make_user):
+    riverside = make_district()
+    lakeview = make_district("lakeview", "Lakeview")
+    make_user("board", roles={riverside: [Role.BOARD, Role.PARTICIPANT]})
+    make_user("other_staff", roles={lakeview: [Role.STAFF]})
+    assert browser.get("/d/riverside/proposals/new").status_code == 302
+    for username in ("board", "other_staff"):
+        browser.sign_in(username)
+        assert browser.get("/d/riverside/proposals/new").status_code == 403
+        response = browser.post("/d/riverside/proposals/new", CARD, token_from="/d/riverside/")
+        assert response.status_code == 403
+        browser.sign_out()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+
+
+def test_another_districts_proposal_is_not_found(staff, make_district):
+    proposal_id = create(staff)
+    publish(staff, proposal_id)
+    make_district("lakeview", "Lakeview")
+    assert staff.get(f"/d/lakeview/proposals/{proposal_id}/").status_code == 404
+
+
+def test_draft_fields_are_checked(app, staff):
+    response = staff.post("/d/riverside/proposals/new", dict(CARD, title="", summary="x" * 501))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This field is required." in text and "Use at most 500 characters." in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+
+
+def test_district_page_queries_do_not_grow_with_proposals(staff, client, count_queries):
+    def cost():
+        with count_queries() as counter:
+            assert client.get("/d/riverside/").status_code == 200
+        return counter["n"]
+
+    publish(staff, create(staff))
+    few = cost()
+    for n in range(8):
+        publish(staff, create(staff, title=f"Proposal {n}"))
+    assert cost() == few
