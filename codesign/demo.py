@@ -23,9 +23,25 @@ DEMO_PEOPLE = [
 
 
 def load_demo() -> bool:
-    """Create the Riverside Unified demo; False (and no change) if it is already there."""
-    if get_district(DEMO_SLUG) is not None:
-        return False
+    """Create the Riverside Unified demo once; False (and no change) if it is all there.
+
+    Each part checks for itself, so a demo loaded by an older version gains the new parts.
+    """
+    from codesign.accounts.service import find_user_by_login
+    from codesign.demo_proposals import load_demo_proposals
+
+    district = get_district(DEMO_SLUG)
+    added = False
+    if district is None:
+        district = _load_district_and_people()
+        added = True
+    staff = find_user_by_login("staff")
+    if staff is not None and load_demo_proposals(district, staff):
+        added = True
+    return added
+
+
+def _load_district_and_people():
     district = create_district(
         slug=DEMO_SLUG,
         name="Riverside Unified School District",
@@ -44,4 +60,4 @@ def load_demo() -> bool:
         for role in roles:
             grant_role(district, user, role)
     db.session.commit()
-    return True
+    return district

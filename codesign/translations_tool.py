@@ -38,7 +38,7 @@ def extract() -> Path:
 def update() -> None:
     """Merge messages.pot into every locale's catalog (new strings appear untranslated)."""
     _pybabel("update", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS_DIR),
-             "--no-fuzzy-matching")
+             "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 def init_locale(code: str) -> None:

@@ -44,3 +44,16 @@ def test_create_admin(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(sa.select(User.is_admin).where(User.username == "root"))
+
+
+def test_demo_has_proposals_in_every_state(app, runner, client):
+    from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
+
+    runner.invoke(args=["demo"])
+    with app.app_context():
+        statuses = sorted(db.session.scalars(sa.select(Proposal.status)))
+        assert statuses.count(ProposalStatus.OPEN) == 2 and ProposalStatus.DRAFT in statuses
+        assert db.session.scalar(sa.select(sa.func.max(ProposalVersion.number))) == 2
+    page = client.get("/d/riverside/").get_data(as_text=True)
+    assert "Attendance early-warning dashboard" in page
+    assert "after-school tutoring" not in page  # drafts are for staff only
