@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, flash, g, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -143,5 +143,6 @@ def _register_request_hooks(app: Flask) -> None:
         current_path=lambda: request.full_path.rstrip("?"),
         locale_name=locale_name,
         now=utcnow,
+        format_moment=lambda moment: f"{format_date(moment, 'long')} {format_time(moment, 'short')}",
         format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal
     )
