@@ -98,12 +98,14 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
     from codesign.proposals.views import bp as proposals_bp
+    from codesign.votes.views import bp as votes_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(districts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(votes_bp)
     register_error_handlers(app)
 
 

@@ -83,4 +83,50 @@ def load_demo_proposals(district, staff) -> bool:
     climate = service.create_proposal(district, staff, CLIMATE)
     service.publish_version(climate, opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=4))
     service.create_proposal(district, staff, TUTORING_DRAFT)
+    load_demo_votes(district)
     return True
+
+
+DEMO_VOTERS = 70
+
+
+def load_demo_votes(district) -> None:
+    """Fictional participants' votes on the demo proposals, so tallies show real numbers.
+
+    The voters cannot sign in (their password hash matches nothing); they exist only so that
+    the tallies and breakdowns have enough people to show past the suppression threshold.
+    """
+    import random
+
+    from codesign.accounts.models import StakeholderGroup, User
+    from codesign.districts.models import Membership, Role
+    from codesign.proposals.models import ProposalVersion
+    from codesign.votes.models import Stance, Vote
+
+    rng = random.Random(2026)
+    groups = [StakeholderGroup.FAMILY] * 5 + [StakeholderGroup.STUDENT] * 3 + [
+        StakeholderGroup.EDUCATOR, StakeholderGroup.COMMUNITY_MEMBER]
+    locales = ["en", "es", "es", "vi", "zh", "ar"]
+    voters = []
+    for n in range(DEMO_VOTERS):
+        user = User(username=f"demo-voter-{n:03d}", password_hash="!demo-no-sign-in",
+                    stakeholder_group=rng.choice(groups), preferred_locale=rng.choice(locales))
+        voters.append(user)
+        db.session.add(user)
+        db.session.add(Membership(user=user, district=district, role=Role.PARTICIPANT))
+    db.session.flush()
+    versions = db.session.scalars(
+        db.select(ProposalVersion)
+        .join(Proposal, Proposal.id == ProposalVersion.proposal_id)
+        .where(Proposal.district_id == district.id, ProposalVersion.number.is_not(None))
+        .order_by(ProposalVersion.id)
+    ).all()
+    # Version 1 of the dashboard divided people; version 2 won many of them over.
+    leanings = {0: (0.3, 0.2, 0.5), 1: (0.55, 0.2, 0.25), 2: (0.5, 0.3, 0.2)}
+    for index, version in enumerate(versions):
+        weights = leanings.get(index, (0.4, 0.3, 0.3))
+        for user in rng.sample(voters, k=rng.randint(40, DEMO_VOTERS)):
+            stance = rng.choices(list(Stance), weights=weights)[0]
+            db.session.add(Vote(version_id=version.id, user_id=user.id, stance=stance,
+                                stakeholder_group=user.stakeholder_group))
+    db.session.commit()

@@ -15,6 +15,9 @@ class ShownCount:
 
     value: int | None  # None when suppressed
     threshold: int
+    # Hidden only so that a small neighbour cannot be worked out; it is not itself small,
+    # so it must not be labelled "fewer than K".
+    complementary: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -47,6 +50,7 @@ def suppress_small_counts(cells: Mapping[Hashable, int], threshold: int) -> Supp
         raise ValueError("threshold must be at least 1")
     total = sum(cells.values())
     hidden = {key for key, count in cells.items() if 0 < count < threshold}
+    complementary = set()
     total_shown = show_count(total, threshold)
     if len(hidden) == 1 and not total_shown.suppressed:
         candidates = sorted(
@@ -54,9 +58,13 @@ def suppress_small_counts(cells: Mapping[Hashable, int], threshold: int) -> Supp
             if key not in hidden and count > 0
         )
         if candidates:
-            hidden.add(candidates[0][2])
-    shown = {
-        key: ShownCount(None, threshold) if key in hidden else ShownCount(count, threshold)
-        for key, count in cells.items()
-    }
+            complementary.add(candidates[0][2])
+    shown = {}
+    for key, count in cells.items():
+        if key in hidden:
+            shown[key] = ShownCount(None, threshold)
+        elif key in complementary:
+            shown[key] = ShownCount(None, threshold, complementary=True)
+        else:
+            shown[key] = ShownCount(count, threshold)
     return SuppressedBreakdown(total=total_shown, cells=shown)

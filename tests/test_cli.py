@@ -57,3 +57,8 @@ def test_demo_has_proposals_in_every_state(app, runner, client):
     page = client.get("/d/riverside/").get_data(as_text=True)
     assert "Attendance early-warning dashboard" in page
     assert "after-school tutoring" not in page  # drafts are for staff only
+    with app.app_context():
+        attendance = db.session.scalar(sa.select(Proposal).order_by(Proposal.id))
+        proposal_page = client.get(f"/d/riverside/proposals/{attendance.id}/").get_data(as_text=True)
+    tally = proposal_page[proposal_page.index("Votes so far"):]
+    assert tally.count('class="tally__count">') >= 3 and "Support" in tally

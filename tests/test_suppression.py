@@ -27,6 +27,8 @@ def test_small_group_and_the_next_smallest_are_hidden():
     result = suppress_small_counts({"family": 40, "student": 3, "educator": 15}, 10)
     assert visible(result) == {"family": 40, "student": None, "educator": None}
     assert result.total.value == 58
+    assert not result.cells["student"].complementary
+    assert result.cells["educator"].complementary  # hidden to protect "student", not small
 
 
 def test_zero_groups_stay_visible_and_do_not_count_as_cover():

@@ -63,9 +63,12 @@ def show(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     version = proposal.current_version
     draft = service.draft_of(proposal) if _is_staff() else None
+    from codesign.votes.views import vote_context
+
+    votes = vote_context(proposal) if version is not None else {}
     return render_template(
         "proposals/show.html", proposal=proposal, version=version or draft, draft=draft,
-        is_staff=_is_staff(), card_fields=DATA_CARD_FIELDS, action_form=Form(),
+        is_staff=_is_staff(), card_fields=DATA_CARD_FIELDS, action_form=Form(), **votes,
     )
 
 

@@ -48,3 +48,23 @@ def test_proposal_pages_are_accessible(page, demo_proposals, check_accessibility
                 f"/d/riverside/proposals/{draft}/draft", f"/d/riverside/proposals/{draft}/publish"):
         page.goto(url)
         check_accessibility(page)
+
+
+def test_vote_with_and_without_javascript(page, demo_proposals, make_user, check_accessibility):
+    revised, _draft = demo_proposals
+    make_user("lucia")
+    page.goto("/login")
+    page.locator("#login").fill("lucia")
+    page.locator("#password").fill("password123")
+    page.locator("button.primary").click()
+    page.wait_for_selector(".flash--success")
+    page.goto(f"/d/riverside/proposals/{revised}/")
+    support = page.locator("#vote button[value='support']")
+    assert support.get_attribute("aria-pressed") == "false"
+    support.click()
+    page.wait_for_selector("#vote button[value='support'][aria-pressed='true']")
+    assert page.get_by_text("Your vote is saved.").first.is_visible()
+    check_accessibility(page)
+    page.locator("#vote button[value='oppose']").click()
+    page.wait_for_selector("#vote button[value='oppose'][aria-pressed='true']")
+    assert page.locator("#vote button[aria-pressed='true']").count() == 1

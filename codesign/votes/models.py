@@ -1,0 +1,52 @@
+"""A participant's stance on one version of a proposal."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from codesign.accounts.models import StakeholderGroup
+from codesign.db import TimestampMixin, UTCDateTime, utcnow
+from codesign.extensions import db
+
+
+class Stance(enum.StrEnum):
+    SUPPORT = "support"
+    NEUTRAL = "neutral"
+    OPPOSE = "oppose"
+
+    @property
+    def label(self) -> str:
+        return str(STANCE_LABELS[self])
+
+
+STANCE_LABELS = {
+    Stance.SUPPORT: _l("Support"),
+    Stance.NEUTRAL: _l("Neutral"),
+    Stance.OPPOSE: _l("Oppose"),
+}
+
+
+def _enum(cls, length):
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Vote(TimestampMixin, db.Model):
+    """One vote per person per version, enforced by the database."""
+
+    __tablename__ = "vote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal_version.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    stance: Mapped[Stance] = mapped_column(_enum(Stance, 16))
+    # The voter's group when they voted, so tallies never need to join people.
+    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(_enum(StakeholderGroup, 32))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("version_id", "user_id"),)

@@ -1,0 +1,80 @@
+"""Recording votes and counting them without exposing small groups."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from codesign.accounts.models import StakeholderGroup
+from codesign.db import utcnow
+from codesign.extensions import db
+from codesign.proposals.models import Proposal, ProposalVersion
+from codesign.suppression import SuppressedBreakdown, suppress_small_counts
+from codesign.votes.models import Stance, Vote
+
+
+class VoteError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def record_vote(proposal: Proposal, user, stance: Stance) -> Vote:
+    """Set the person's stance on the current version; a second vote changes the first.
+
+    One statement (INSERT ... ON CONFLICT DO UPDATE) so that two requests at once still
+    leave exactly one vote.
+    """
+    if not proposal.is_open_for_input() or proposal.current_version_id is None:
+        raise VoteError("closed")
+    values = dict(
+        version_id=proposal.current_version_id,
+        user_id=user.id,
+        stance=stance,
+        stakeholder_group=user.stakeholder_group,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Vote).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Vote.version_id, Vote.user_id],
+        set_={"stance": statement.excluded.stance, "updated_at": statement.excluded.updated_at},
+    )
+    db.session.execute(statement)
+    db.session.commit()
+    return vote_of(proposal.current_version_id, user)
+
+
+def vote_of(version_id: int | None, user) -> Vote | None:
+    """The person's vote on a version, if any."""
+    if version_id is None or user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        db.select(Vote).where(Vote.version_id == version_id, Vote.user_id == user.id)
+    )
+
+
+@dataclass(frozen=True)
+class VoteTally:
+    by_stance: SuppressedBreakdown
+    by_group: SuppressedBreakdown
+
+
+def tally(version: ProposalVersion, threshold: int) -> VoteTally:
+    """Votes on a version by stance and voters by group, from one SQL aggregate."""
+    rows = db.session.execute(
+        db.select(Vote.stance, Vote.stakeholder_group, db.func.count())
+        .where(Vote.version_id == version.id)
+        .group_by(Vote.stance, Vote.stakeholder_group)
+    ).all()
+    stances = {stance: 0 for stance in Stance}
+    groups = {group: 0 for group in StakeholderGroup}
+    for stance, group, count in rows:
+        stances[stance] += count
+        groups[group] += count
+    return VoteTally(
+        by_stance=suppress_small_counts(stances, threshold),
+        by_group=suppress_small_counts(groups, threshold),
+    )
