@@ -51,3 +51,9 @@ class TimestampMixin:
     """created_at for every row that people will want to date."""
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def enum_type(enum_class, length: int) -> sa.Enum:
+    """Store an enum by its value as a plain string column (portable, easy to migrate)."""
+    return sa.Enum(enum_class, native_enum=False, length=length,
+                   values_callable=lambda members: [member.value for member in members])

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from codesign.db import TimestampMixin, UTCDateTime
+from codesign.db import TimestampMixin, UTCDateTime, enum_type
 from codesign.extensions import db
 
 
@@ -57,8 +57,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     display_name: Mapped[str] = mapped_column(sa.String(DISPLAY_NAME_MAX), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     stakeholder_group: Mapped[StakeholderGroup] = mapped_column(
-        sa.Enum(StakeholderGroup, native_enum=False, length=32,
-                values_callable=lambda e: [m.value for m in e])
+        enum_type(StakeholderGroup, 32)
     )
     preferred_locale: Mapped[str] = mapped_column(sa.String(16), default="en")
     is_admin: Mapped[bool] = mapped_column(default=False)

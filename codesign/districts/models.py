@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from codesign.accounts.models import User
-from codesign.db import TimestampMixin
+from codesign.db import TimestampMixin, enum_type
 from codesign.extensions import db
 
 SLUG_MAX = 63
@@ -77,9 +77,7 @@ class Membership(TimestampMixin, db.Model):
     district_id: Mapped[int] = mapped_column(
         sa.ForeignKey("district.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(enum_type(Role, 20))
 
     user: Mapped[User] = relationship()
     district: Mapped[District] = relationship()

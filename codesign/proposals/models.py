@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from codesign.db import TimestampMixin, UTCDateTime, utcnow
+from codesign.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from codesign.districts.models import District
 from codesign.extensions import db
 
@@ -18,9 +18,6 @@ BODY_MAX = 50_000
 CARD_FIELD_MAX = 4_000
 WHAT_CHANGED_MAX = 4_000
 
-
-def _enum(cls, length=32):
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class ProposalStatus(enum.StrEnum):
@@ -79,10 +76,10 @@ class Proposal(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("district.id", ondelete="CASCADE"), index=True)
-    status: Mapped[ProposalStatus] = mapped_column(_enum(ProposalStatus, 16), default=ProposalStatus.DRAFT)
+    status: Mapped[ProposalStatus] = mapped_column(enum_type(ProposalStatus, 16), default=ProposalStatus.DRAFT)
     comment_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     comment_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decision: Mapped[Decision | None] = mapped_column(_enum(Decision, 32))
+    decision: Mapped[Decision | None] = mapped_column(enum_type(Decision, 32))
     decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     board_meeting_on: Mapped[date | None] = mapped_column(sa.Date)
     # The newest published version, kept here so lists need no per-row lookup.

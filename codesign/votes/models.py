@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from codesign.accounts.models import StakeholderGroup
-from codesign.db import TimestampMixin, UTCDateTime, utcnow
+from codesign.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from codesign.extensions import db
 
 
@@ -30,9 +30,6 @@ STANCE_LABELS = {
 }
 
 
-def _enum(cls, length):
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
-
 
 class Vote(TimestampMixin, db.Model):
     """One vote per person per version, enforced by the database."""
@@ -44,9 +41,9 @@ class Vote(TimestampMixin, db.Model):
         sa.ForeignKey("proposal_version.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    stance: Mapped[Stance] = mapped_column(_enum(Stance, 16))
+    stance: Mapped[Stance] = mapped_column(enum_type(Stance, 16))
     # The voter's group when they voted, so tallies never need to join people.
-    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(_enum(StakeholderGroup, 32))
+    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("version_id", "user_id"),)
