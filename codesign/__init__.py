@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.main.views import bp as main_bp
     from codesign.proposals.views import bp as proposals_bp
     from codesign.votes.views import bp as votes_bp
+    from codesign.comments.views import bp as comments_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(votes_bp)
+    app.register_blueprint(comments_bp)
     register_error_handlers(app)
 
 

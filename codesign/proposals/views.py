@@ -59,17 +59,27 @@ def new():
 
 @bp.route("/<int:proposal_id>/")
 def show(proposal_id: int):
-    """The proposal as everyone reads it: current version, data card, comment period."""
-    proposal = _proposal_or_404(proposal_id)
-    version = proposal.current_version
-    draft = service.draft_of(proposal) if _is_staff() else None
+    """The proposal as everyone reads it: current version, data card, votes and comments."""
+    return proposal_page(_proposal_or_404(proposal_id))
+
+
+def proposal_page(proposal, comment_form=None, status: int = 200):
+    """Render the proposal page; a failed comment comes back here with what was typed."""
+    from codesign.comments.views import comments_context
     from codesign.votes.views import vote_context
 
-    votes = vote_context(proposal) if version is not None else {}
+    version = proposal.current_version
+    draft = service.draft_of(proposal) if _is_staff() else None
+    extra = {}
+    if version is not None:
+        extra.update(vote_context(proposal))
+        extra.update(comments_context(proposal))
+        if comment_form is not None:
+            extra["comment_form"] = comment_form
     return render_template(
         "proposals/show.html", proposal=proposal, version=version or draft, draft=draft,
-        is_staff=_is_staff(), card_fields=DATA_CARD_FIELDS, action_form=Form(), **votes,
-    )
+        is_staff=_is_staff(), card_fields=DATA_CARD_FIELDS, action_form=Form(), **extra,
+    ), status
 
 
 @bp.route("/<int:proposal_id>/versions/")

@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from codesign.districts import district_scoped
+
+bp = district_scoped(
+    Blueprint("comments", __name__, template_folder="templates",
+              url_prefix="/d/<district_slug>/proposals/<int:proposal_id>/comments")
+)

@@ -1,0 +1,128 @@
+"""Structured comments on a proposal version, and "me too"s."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from codesign.accounts.models import StakeholderGroup
+from codesign.db import TimestampMixin, UTCDateTime, enum_type
+from codesign.extensions import db
+from codesign.proposals.models import DATA_CARD_FIELDS
+
+BODY_MIN = 5
+BODY_MAX = 4_000
+ANSWER_MAX = 4_000
+EDIT_WINDOW_MINUTES = 15
+
+
+class Kind(enum.StrEnum):
+    QUESTION = "question"
+    CONCERN = "concern"
+    SUGGESTION = "suggestion"
+    SUPPORT = "support"
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+
+KIND_LABELS = {
+    Kind.QUESTION: _l("Question"),
+    Kind.CONCERN: _l("Concern"),
+    Kind.SUGGESTION: _l("Suggestion"),
+    Kind.SUPPORT: _l("Support"),
+}
+
+GENERAL_SECTION = "general"
+SECTION_LABELS = {GENERAL_SECTION: _l("The proposal in general"), **dict(DATA_CARD_FIELDS)}
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "online"
+    SESSION = "session"
+
+    @property
+    def label(self) -> str:
+        return str(CHANNEL_LABELS[self])
+
+
+CHANNEL_LABELS = {Channel.ONLINE: _l("Online"), Channel.SESSION: _l("Community session")}
+
+
+class Disposition(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    RESPONSE_LOG = "response_log"
+    OUT_OF_SCOPE = "out_of_scope"
+    DUPLICATE = "duplicate"
+
+    @property
+    def label(self) -> str:
+        return str(DISPOSITION_LABELS[self])
+
+
+DISPOSITION_LABELS = {
+    Disposition.OPEN: _l("Open"),
+    Disposition.ANSWERED: _l("Answered"),
+    Disposition.RESPONSE_LOG: _l("Will be addressed in the response log"),
+    Disposition.OUT_OF_SCOPE: _l("Out of scope"),
+    Disposition.DUPLICATE: _l("Duplicate"),
+}
+
+
+class Comment(TimestampMixin, db.Model):
+    """What someone said about one part of a proposal version; never shown with their name."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_version.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[Kind] = mapped_column(enum_type(Kind, 16))
+    section: Mapped[str] = mapped_column(sa.String(32), default=GENERAL_SECTION)
+    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32))
+    language: Mapped[str] = mapped_column(sa.String(16))
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel, 16), default=Channel.ONLINE)
+    body: Mapped[str] = mapped_column(sa.Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    metoo_count: Mapped[int] = mapped_column(default=0)
+    official_answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disposition: Mapped[Disposition] = mapped_column(enum_type(Disposition, 16), default=Disposition.OPEN)
+    disposition_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="SET NULL"))
+
+    replies: Mapped[list[Comment]] = relationship(
+        foreign_keys=[parent_id], order_by="Comment.id", lazy="raise_on_sql", viewonly=True
+    )
+
+    __table_args__ = (
+        sa.Index("ix_comment_proposal_id_parent_id_id", "proposal_id", "parent_id", "id"),
+    )
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def section_label(self) -> str:
+        return str(SECTION_LABELS.get(self.section, self.section))
+
+
+class MeToo(TimestampMixin, db.Model):
+    """Someone agrees with a comment; once per person per comment."""
+
+    __tablename__ = "me_too"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    __table_args__ = (sa.UniqueConstraint("comment_id", "user_id"),)

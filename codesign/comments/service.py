@@ -1,0 +1,232 @@
+"""Comment state changes and the comment list, without a query per row."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from codesign.accounts.models import StakeholderGroup
+from codesign.comments.models import (
+    EDIT_WINDOW_MINUTES,
+    SECTION_LABELS,
+    Comment,
+    Disposition,
+    Kind,
+    MeToo,
+)
+from codesign.db import utcnow
+from codesign.extensions import db
+from codesign.proposals.models import Proposal
+from codesign.suppression import SuppressedBreakdown, suppress_small_counts
+
+PAGE_SIZE = 20
+
+
+class CommentError(Exception):
+    def __init__(self, code: str, field: str = "body"):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+def clean_body(text: str) -> str:
+    """Plain text as typed: surrounding space trimmed, Windows line ends made plain."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def post_comment(proposal: Proposal, user, *, kind: Kind, section: str, body: str,
+                 language: str, parent_id: int | None = None) -> Comment:
+    """Add a comment (or a reply to a top-level comment) on the current version."""
+    if not proposal.is_open_for_input() or proposal.current_version_id is None:
+        raise CommentError("closed")
+    if section not in SECTION_LABELS:
+        raise CommentError("bad_section", "section")
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.proposal_id != proposal.id or parent.parent_id is not None:
+            raise CommentError("bad_parent")
+    comment = Comment(
+        proposal_id=proposal.id,
+        version_id=proposal.current_version_id,
+        author_id=user.id,
+        parent_id=parent.id if parent else None,
+        kind=kind,
+        section=parent.section if parent else section,
+        stakeholder_group=user.stakeholder_group,
+        language=language,
+        body=clean_body(body),
+    )
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def get_comment(proposal: Proposal, comment_id: int) -> Comment | None:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.proposal_id != proposal.id:
+        return None
+    return comment
+
+
+def can_edit(comment: Comment, user, now=None) -> bool:
+    """The author may edit for 15 minutes after posting, unless withdrawn."""
+    now = now or utcnow()
+    return (
+        user is not None and user.is_authenticated and comment.author_id == user.id
+        and not comment.withdrawn
+        and now - comment.created_at <= timedelta(minutes=EDIT_WINDOW_MINUTES)
+    )
+
+
+def edit_comment(comment: Comment, user, body: str) -> Comment:
+    if comment.author_id != user.id:
+        raise CommentError("not_yours")
+    if not can_edit(comment, user):
+        raise CommentError("edit_window")
+    comment.body = clean_body(body)
+    comment.edited_at = utcnow()
+    db.session.commit()
+    return comment
+
+
+def withdraw_comment(comment: Comment, user) -> None:
+    """The text disappears; that a comment was withdrawn stays in the record and the counts."""
+    if comment.author_id != user.id:
+        raise CommentError("not_yours")
+    if comment.withdrawn:
+        return
+    comment.body = ""
+    comment.withdrawn_at = utcnow()
+    db.session.commit()
+
+
+def me_too(comment: Comment, user) -> None:
+    """Agree with someone else's comment, once."""
+    if comment.author_id == user.id:
+        raise CommentError("own_comment")
+    if comment.withdrawn:
+        raise CommentError("withdrawn")
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(MeToo).values(comment_id=comment.id, user_id=user.id, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[MeToo.comment_id, MeToo.user_id])
+    )
+    count = db.select(db.func.count(MeToo.id)).where(MeToo.comment_id == comment.id).scalar_subquery()
+    db.session.execute(db.update(Comment).where(Comment.id == comment.id).values(metoo_count=count))
+    db.session.commit()
+    db.session.refresh(comment)
+
+
+def answer_comment(comment: Comment, text: str) -> None:
+    """The district's official answer, shown with the comment; answering marks it answered."""
+    comment.official_answer = clean_body(text)
+    comment.answered_at = utcnow()
+    if comment.disposition == Disposition.OPEN:
+        comment.disposition = Disposition.ANSWERED
+    db.session.commit()
+
+
+def set_disposition(comment: Comment, disposition: Disposition, *, reason: str = "",
+                    duplicate_of_id: int | None = None) -> None:
+    """Where a comment stands in the loop; out of scope needs a reason, duplicate a target."""
+    reason = clean_body(reason)
+    if disposition == Disposition.OUT_OF_SCOPE and not reason:
+        raise CommentError("reason_required", "reason")
+    duplicate = None
+    if disposition == Disposition.DUPLICATE:
+        duplicate = db.session.get(Comment, duplicate_of_id) if duplicate_of_id else None
+        if duplicate is None or duplicate.proposal_id != comment.proposal_id or duplicate.id == comment.id:
+            raise CommentError("bad_duplicate", "duplicate_of")
+    comment.disposition = disposition
+    comment.disposition_reason = reason if disposition == Disposition.OUT_OF_SCOPE else ""
+    comment.duplicate_of_id = duplicate.id if duplicate else None
+    db.session.commit()
+
+
+@dataclass
+class CommentFilters:
+    kind: Kind | None = None
+    section: str | None = None
+    group: StakeholderGroup | None = None
+    language: str | None = None
+    sort: str = "newest"  # or "metoo"
+
+    def as_args(self) -> dict:
+        args = {"kind": self.kind, "section": self.section, "group": self.group,
+                "language": self.language, "sort": self.sort if self.sort != "newest" else None}
+        return {key: str(value) for key, value in args.items() if value}
+
+
+@dataclass
+class CommentPage:
+    comments: list[Comment]
+    replies: dict[int, list[Comment]] = field(default_factory=dict)
+    my_metoos: set[int] = field(default_factory=set)
+    has_more: bool = False
+    offset: int = 0
+
+
+def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 0,
+                  limit: int = PAGE_SIZE, user=None) -> CommentPage:
+    """One page of top-level comments with their replies: three queries whatever the size."""
+    query = db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
+    if filters.kind:
+        query = query.where(Comment.kind == filters.kind)
+    if filters.section:
+        query = query.where(Comment.section == filters.section)
+    if filters.group:
+        query = query.where(Comment.stakeholder_group == filters.group)
+    if filters.language:
+        query = query.where(Comment.language == filters.language)
+    if filters.sort == "metoo":
+        query = query.order_by(Comment.metoo_count.desc(), Comment.id.desc())
+    else:
+        query = query.order_by(Comment.id.desc())
+    rows = list(db.session.scalars(query.offset(offset).limit(limit + 1)))
+    page = CommentPage(comments=rows[:limit], has_more=len(rows) > limit, offset=offset)
+    ids = [comment.id for comment in page.comments]
+    if ids:
+        for reply in db.session.scalars(
+            db.select(Comment).where(Comment.parent_id.in_(ids)).order_by(Comment.id)
+        ):
+            page.replies.setdefault(reply.parent_id, []).append(reply)
+        if user is not None and user.is_authenticated:
+            all_ids = ids + [r.id for replies in page.replies.values() for r in replies]
+            page.my_metoos = set(db.session.scalars(
+                db.select(MeToo.comment_id).where(MeToo.user_id == user.id, MeToo.comment_id.in_(all_ids))
+            ))
+    return page
+
+
+@dataclass(frozen=True)
+class CommentTally:
+    comments: int
+    people_by_group: SuppressedBreakdown
+    by_kind: dict[Kind, int]
+
+
+def tally(proposal: Proposal, threshold: int) -> CommentTally:
+    """Comment counts by kind, and distinct commenters by group (suppressed), from aggregates."""
+    by_kind = {kind: 0 for kind in Kind}
+    for kind, count in db.session.execute(
+        db.select(Comment.kind, db.func.count()).where(Comment.proposal_id == proposal.id)
+        .group_by(Comment.kind)
+    ):
+        by_kind[kind] = count
+    people = {group: 0 for group in StakeholderGroup}
+    for group, count in db.session.execute(
+        db.select(Comment.stakeholder_group, db.func.count(db.distinct(Comment.author_id)))
+        .where(Comment.proposal_id == proposal.id)
+        .group_by(Comment.stakeholder_group)
+    ):
+        people[group] = count
+    return CommentTally(sum(by_kind.values()), suppress_small_counts(people, threshold), by_kind)
+
+
+def list_replies(parent: Comment) -> list[Comment]:
+    return list(db.session.scalars(
+        db.select(Comment).where(Comment.parent_id == parent.id).order_by(Comment.id)
+    ))

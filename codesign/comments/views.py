@@ -1,0 +1,264 @@
+"""Comments: post, list ("show more"), reply, edit, withdraw, me too; staff answers."""
+from __future__ import annotations
+
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from codesign.accounts.models import STAKEHOLDER_LABELS, StakeholderGroup
+from codesign.authz import has_role, require_role
+from codesign.comments import bp, service
+from codesign.comments.forms import AnswerForm, CommentForm, DispositionForm, EditForm, ReplyForm
+from codesign.comments.models import KIND_LABELS, SECTION_LABELS, Disposition, Kind
+from codesign.districts.models import Role
+from codesign.extensions import htmx, limiter
+from codesign.forms import Form
+from codesign.i18n import SUPPORTED_LOCALES, current_locale_code
+from codesign.proposals.service import get_proposal
+
+COMMENT_ERRORS = {
+    "closed": _l("This proposal is not open for comments now, so your comment was not saved."),
+    "bad_section": _l("Please choose a part of the proposal from the list."),
+    "bad_parent": _l("You can reply only to a comment on this proposal."),
+    "not_yours": _l("You can change only your own comments."),
+    "edit_window": _l("Comments can be edited for 15 minutes after posting."),
+    "own_comment": _l("You cannot say “me too” to your own comment."),
+    "withdrawn": _l("That comment was withdrawn."),
+    "reason_required": _l("Give a reason when you mark a comment out of scope."),
+    "bad_duplicate": _l("Enter the number of another comment on this proposal."),
+}
+
+
+def _proposal_or_404(proposal_id: int):
+    proposal = get_proposal(g.district, proposal_id)
+    if proposal is None or proposal.current_version_id is None:
+        abort(404)
+    return proposal
+
+
+def _comment_or_404(proposal, comment_id: int):
+    comment = service.get_comment(proposal, comment_id)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+def filters_from_request() -> service.CommentFilters:
+    """Filters from the query string; anything unknown is ignored, never an error page."""
+    args = request.args
+
+    def pick(enum_class, name):
+        try:
+            return enum_class(args.get(name, ""))
+        except ValueError:
+            return None
+
+    section = args.get("section")
+    language = args.get("language")
+    return service.CommentFilters(
+        kind=pick(Kind, "kind"),
+        section=section if section in SECTION_LABELS else None,
+        group=pick(StakeholderGroup, "group"),
+        language=language if language in SUPPORTED_LOCALES else None,
+        sort="metoo" if args.get("sort") == "metoo" else "newest",
+    )
+
+
+def comments_context(proposal, offset: int = 0) -> dict:
+    """What the proposal page's comment section needs (used by the proposal page too)."""
+    filters = filters_from_request()
+    form = CommentForm()
+    if not form.is_submitted():
+        form.language.data = current_locale_code()
+    return {
+        "comment_page": service.list_comments(proposal, filters, offset=offset, user=current_user),
+        "comment_filters": filters,
+        "comment_tally": service.tally(proposal, g.district.suppression_threshold),
+        "comment_form": form,
+        "section_labels": SECTION_LABELS,
+        "kind_labels": KIND_LABELS,
+        "group_labels": STAKEHOLDER_LABELS,
+        "all_locales": list(SUPPORTED_LOCALES.values()),
+    }
+
+
+def _back_to_proposal(proposal, anchor="comments"):
+    return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#" + anchor, code=303)
+
+
+@bp.route("/")
+def index(proposal_id: int):
+    """More comments: the next page as a page, or only its rows for htmx "show more"."""
+    proposal = _proposal_or_404(proposal_id)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    context = comments_context(proposal, offset)
+    if htmx and not htmx.history_restore_request:
+        body = render_template("comments/_rows.html", proposal=proposal, action_form=Form(), **context)
+    else:
+        body = render_template("comments/index.html", proposal=proposal, action_form=Form(), **context)
+    response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/", methods=["POST"])
+@login_required
+@limiter.limit("10 per minute")
+def create(proposal_id: int):
+    """Post a comment on the current version."""
+    proposal = _proposal_or_404(proposal_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = service.post_comment(
+                proposal, current_user, kind=Kind(form.kind.data), section=form.section.data,
+                body=form.body.data, language=form.language.data,
+            )
+        except service.CommentError as error:
+            form.form_errors.append(COMMENT_ERRORS[error.code])
+        else:
+            flash(_("Thank you. Your comment is posted."), "success")
+            return _back_to_proposal(proposal, f"comment-{comment.id}")
+    # Show the form again with what the person typed and what to fix; nothing is lost.
+    from codesign.proposals.views import proposal_page
+
+    return proposal_page(proposal, comment_form=form, status=422)
+
+
+@bp.route("/<int:comment_id>/")
+def show(proposal_id: int, comment_id: int):
+    """One comment with its replies: its permanent address, and where people reply."""
+    proposal = _proposal_or_404(proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    top = comment if comment.parent_id is None else _comment_or_404(proposal, comment.parent_id)
+    page = service.CommentPage(comments=[top])
+    page.replies[top.id] = service.list_replies(top)
+    return render_template(
+        "comments/show.html", proposal=proposal, comment=top, comment_page=page,
+        reply_form=ReplyForm(parent_id=top.id), action_form=Form(),
+        answer_form=AnswerForm(answer=top.official_answer),
+        disposition_form=DispositionForm(disposition=top.disposition.value, reason=top.disposition_reason,
+                                         duplicate_of=top.duplicate_of_id),
+        is_staff=has_role(current_user, g.district, Role.STAFF),
+        can_edit=service.can_edit(top, current_user),
+    )
+
+
+@bp.route("/<int:comment_id>/reply", methods=["POST"])
+@login_required
+@limiter.limit("10 per minute")
+def reply(proposal_id: int, comment_id: int):
+    """Reply to a top-level comment (one level of replies)."""
+    proposal = _proposal_or_404(proposal_id)
+    parent = _comment_or_404(proposal, comment_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            created = service.post_comment(
+                proposal, current_user, kind=Kind.QUESTION if parent.kind == Kind.QUESTION else parent.kind,
+                section=parent.section, body=form.body.data, language=current_locale_code(),
+                parent_id=parent.id,
+            )
+        except service.CommentError as error:
+            flash(COMMENT_ERRORS[error.code], "error")
+        else:
+            flash(_("Thank you. Your reply is posted."), "success")
+            return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=parent.id)
+                            + f"#comment-{created.id}", code=303)
+    else:
+        for error in form.body.errors:
+            flash(error, "error")
+    return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=parent.id) + "#reply",
+                    code=303)
+
+
+@bp.route("/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int, comment_id: int):
+    """The author corrects their comment within 15 minutes."""
+    proposal = _proposal_or_404(proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    form = EditForm(body=comment.body)
+    if form.validate_on_submit():
+        try:
+            service.edit_comment(comment, current_user, form.body.data)
+        except service.CommentError as error:
+            form.form_errors.append(COMMENT_ERRORS[error.code])
+        else:
+            flash(_("Your comment is updated."), "success")
+            return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
+    return render_template("comments/edit.html", proposal=proposal, comment=comment, form=form), (
+        422 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/<int:comment_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(proposal_id: int, comment_id: int):
+    """The author withdraws their comment: the text goes, the fact stays."""
+    proposal = _proposal_or_404(proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    if Form().validate_on_submit():
+        service.withdraw_comment(comment, current_user)
+        flash(_("Your comment is withdrawn."), "success")
+    return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
+
+
+@bp.route("/<int:comment_id>/metoo", methods=["POST"])
+@login_required
+@limiter.limit("60 per minute")
+def metoo(proposal_id: int, comment_id: int):
+    """Say "me too" to someone else's comment."""
+    proposal = _proposal_or_404(proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    if Form().validate_on_submit():
+        try:
+            service.me_too(comment, current_user)
+        except service.CommentError as error:
+            flash(COMMENT_ERRORS[error.code], "error")
+        else:
+            flash(_("Noted: you agree with this comment."), "success")
+    return _back_to_proposal(proposal, f"comment-{comment.id}")
+
+
+@bp.route("/<int:comment_id>/answer", methods=["POST"])
+def answer(proposal_id: int, comment_id: int):
+    """The district answers a comment officially (staff)."""
+    require_role(g.district, Role.STAFF)
+    proposal = _proposal_or_404(proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        service.answer_comment(comment, form.answer.data)
+        flash(_("The answer is published with the comment."), "success")
+    else:
+        for error in form.answer.errors:
+            flash(error, "error")
+    return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
+
+
+@bp.route("/<int:comment_id>/disposition", methods=["POST"])
+def disposition(proposal_id: int, comment_id: int):
+    """Set where a comment stands: open, answered, response log, out of scope, duplicate (staff)."""
+    require_role(g.district, Role.STAFF)
+    proposal = _proposal_or_404(proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    form = DispositionForm()
+    if form.validate_on_submit():
+        try:
+            service.set_disposition(comment, Disposition(form.disposition.data),
+                                    reason=form.reason.data or "", duplicate_of_id=form.duplicate_of.data)
+        except service.CommentError as error:
+            flash(COMMENT_ERRORS[error.code], "error")
+        else:
+            flash(_("The comment's status is saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
