@@ -83,14 +83,17 @@ def load_demo_proposals(district, staff) -> bool:
     climate = service.create_proposal(district, staff, CLIMATE)
     service.publish_version(climate, opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=4))
     service.create_proposal(district, staff, TUTORING_DRAFT)
-    load_demo_votes(district)
+    voters = load_demo_votes(district)
+    from codesign.demo_comments import load_demo_comments
+
+    load_demo_comments(voters, {ATTENDANCE_V1["title"]: attendance, CLIMATE["title"]: climate})
     return True
 
 
 DEMO_VOTERS = 70
 
 
-def load_demo_votes(district) -> None:
+def load_demo_votes(district) -> list:
     """Fictional participants' votes on the demo proposals, so tallies show real numbers.
 
     The voters cannot sign in (their password hash matches nothing); they exist only so that
@@ -130,3 +133,4 @@ def load_demo_votes(district) -> None:
             db.session.add(Vote(version_id=version.id, user_id=user.id, stance=stance,
                                 stakeholder_group=user.stakeholder_group))
     db.session.commit()
+    return voters

@@ -30,6 +30,13 @@ SUPPORTED_LOCALES: dict[str, SupportedLocale] = {
 }
 
 
+# Languages people may write in (and filter by): the ten most spoken in our districts' schools,
+# wider than the interface languages shipped so far.
+CONTENT_LANGUAGES: dict[str, SupportedLocale] = {
+    code: _describe(code) for code in ("en", "es", "zh", "vi", "ar", "so", "ht", "tl", "ko", "ru")
+}
+
+
 def normalize_locale(value: str | None) -> str | None:
     """Return the supported locale code named by value (e.g. 'es-MX' -> 'es'), or None."""
     if not value or len(value) > 35:
@@ -74,7 +81,7 @@ def select_locale() -> str:
 
 def locale_name(code: str) -> str:
     """A locale's name in its own language ("Español"), or the code if we do not ship it."""
-    locale = SUPPORTED_LOCALES.get(code)
+    locale = SUPPORTED_LOCALES.get(code) or CONTENT_LANGUAGES.get(code)
     return locale.native_name if locale else code
 
 

@@ -28,7 +28,7 @@ def extract() -> Path:
     """Collect every translatable string from the code and templates into messages.pot."""
     _pybabel(
         "extract", "-F", str(BABEL_CFG), "-k", "_l", "-k", "lazy_gettext", "-k", "_ln:1,2",
-        "-k", "lazy_ngettext:1,2",
+        "-k", "lazy_ngettext:1,2", "-k", "_lp:1c,2", "-k", "lazy_pgettext:1c,2",
         "--no-location", "--sort-output", "--omit-header",
         "-o", str(TEMPLATE_POT), str(PACKAGE_DIR),
     )

@@ -14,7 +14,7 @@ from codesign.translations_tool import BABEL_CFG, PACKAGE_DIR, TEMPLATE_POT, cat
 
 TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "_ln": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+            "lazy_ngettext": (1, 2), "_ln": (1, 2), "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
 
 def _source_ids() -> set[str]:

@@ -62,3 +62,12 @@ def test_demo_has_proposals_in_every_state(app, runner, client):
         proposal_page = client.get(f"/d/riverside/proposals/{attendance.id}/").get_data(as_text=True)
     tally = proposal_page[proposal_page.index("Votes so far"):]
     assert tally.count('class="tally__count">') >= 3 and "Support" in tally
+    from codesign.comments.models import Comment
+
+    with app.app_context():
+        languages = set(db.session.scalars(sa.select(Comment.language)))
+        assert languages == {"en", "es", "vi", "zh", "ar"}
+        assert db.session.scalar(sa.select(sa.func.count(Comment.id))) >= 200
+        assert db.session.scalar(sa.select(sa.func.count(Comment.id)).where(Comment.official_answer != ""))
+        assert db.session.scalar(sa.select(sa.func.count(Comment.id)).where(Comment.parent_id.is_not(None)))
+    assert 'lang="vi"' in proposal_page or 'lang="zh"' in proposal_page

@@ -14,7 +14,7 @@ from codesign.comments.models import (
     SECTION_LABELS,
 )
 from codesign.forms import Form, choice_required, length, no_control_characters, options, required
-from codesign.i18n import SUPPORTED_LOCALES
+from codesign.i18n import CONTENT_LANGUAGES
 
 
 def _body_field(label):
@@ -33,7 +33,7 @@ class CommentForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = options(
-            (loc.code, loc.native_name) for loc in SUPPORTED_LOCALES.values()
+            (loc.code, loc.native_name) for loc in CONTENT_LANGUAGES.values()
         )
 
 

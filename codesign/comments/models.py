@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from codesign.accounts.models import StakeholderGroup
@@ -34,7 +35,7 @@ KIND_LABELS = {
     Kind.QUESTION: _l("Question"),
     Kind.CONCERN: _l("Concern"),
     Kind.SUGGESTION: _l("Suggestion"),
-    Kind.SUPPORT: _l("Support"),
+    Kind.SUPPORT: _lp("kind of comment", "Support"),
 }
 
 GENERAL_SECTION = "general"

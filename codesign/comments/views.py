@@ -14,7 +14,7 @@ from codesign.comments.models import KIND_LABELS, SECTION_LABELS, Disposition, K
 from codesign.districts.models import Role
 from codesign.extensions import htmx, limiter
 from codesign.forms import Form
-from codesign.i18n import SUPPORTED_LOCALES, current_locale_code
+from codesign.i18n import CONTENT_LANGUAGES, current_locale_code
 from codesign.proposals.service import get_proposal
 
 COMMENT_ERRORS = {
@@ -60,7 +60,7 @@ def filters_from_request() -> service.CommentFilters:
         kind=pick(Kind, "kind"),
         section=section if section in SECTION_LABELS else None,
         group=pick(StakeholderGroup, "group"),
-        language=language if language in SUPPORTED_LOCALES else None,
+        language=language if language in CONTENT_LANGUAGES else None,
         sort="metoo" if args.get("sort") == "metoo" else "newest",
     )
 
@@ -79,7 +79,7 @@ def comments_context(proposal, offset: int = 0) -> dict:
         "section_labels": SECTION_LABELS,
         "kind_labels": KIND_LABELS,
         "group_labels": STAKEHOLDER_LABELS,
-        "all_locales": list(SUPPORTED_LOCALES.values()),
+        "all_locales": list(CONTENT_LANGUAGES.values()),
     }
 
 

@@ -21,13 +21,13 @@ def test_switch_language_to_spanish_then_arabic(page, riverside, check_accessibi
     check_accessibility(page)
 
     page.get_by_role("button", name="Español").click()
-    page.wait_for_function("document.documentElement.lang === 'es'")
+    page.wait_for_selector("html[lang='es']")
     assert html_attrs(page) == ["es", "ltr"]
     assert page.get_by_role("link", name="Iniciar sesión").is_visible()
     check_accessibility(page)
 
     page.get_by_role("button", name="العربية").click()
-    page.wait_for_function("document.documentElement.lang === 'ar'")
+    page.wait_for_selector("html[lang='ar']")
     assert html_attrs(page) == ["ar", "rtl"]
     check_accessibility(page)
     # Right to left for real: the brand sits at the right edge and the skip link too.
@@ -39,12 +39,12 @@ def test_switch_language_to_spanish_then_arabic(page, riverside, check_accessibi
 def test_language_survives_boosted_navigation(page, riverside):
     page.goto("/d/riverside/")
     page.get_by_role("button", name="العربية").click()
-    page.wait_for_function("document.documentElement.lang === 'ar'")
+    page.wait_for_selector("html[lang='ar']")
     page.locator(".main-nav a[href^='/register']").click()
     page.wait_for_url("**/register**")
     assert html_attrs(page) == ["ar", "rtl"]
     page.get_by_role("button", name="English").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_selector("html[lang='en']")
     page.get_by_role("link", name="Sign in").click()
     page.wait_for_url("**/login**")
     assert html_attrs(page) == ["en", "ltr"]

@@ -68,3 +68,61 @@ def test_vote_with_and_without_javascript(page, demo_proposals, make_user, check
     page.locator("#vote button[value='oppose']").click()
     page.wait_for_selector("#vote button[value='oppose'][aria-pressed='true']")
     assert page.locator("#vote button[aria-pressed='true']").count() == 1
+
+
+def test_comment_show_more_and_permalink(page, app, demo_proposals, make_user, check_accessibility):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments.service import post_comment
+    from codesign.extensions import db
+    from codesign.proposals.models import Proposal
+
+    revised, _draft = demo_proposals
+    make_user("lucia")
+    with app.app_context():
+        proposal = db.session.get(Proposal, revised)
+        lucia = find_user_by_login("lucia")
+        for n in range(25):
+            post_comment(proposal, lucia, kind="concern", section="retention",
+                         body=f"Browser comment {n:02d}", language="es")
+    page.goto("/login")
+    page.locator("#login").fill("staff")
+    page.locator("#password").fill("password123")
+    page.locator("button.primary").click()
+    page.wait_for_selector(".flash--success")
+    page.goto(f"/d/riverside/proposals/{revised}/")
+    assert page.locator("article.comment:not(.comment--reply)").count() == 20
+    page.get_by_role("link", name="Show more comments").click()
+    if page.javascript_enabled:
+        page.wait_for_selector("text=Browser comment 00")
+        assert page.url.endswith(f"/proposals/{revised}/")  # stayed on the proposal page
+    else:
+        page.wait_for_url("**/comments/?offset=20")
+    assert page.get_by_text("Browser comment 00").is_visible()
+    page.goto(f"/d/riverside/proposals/{revised}/")
+    check_accessibility(page)
+    comment_id = page.locator("article.comment").first.get_attribute("id").split("-")[1]
+    page.goto(f"/d/riverside/proposals/{revised}/comments/{comment_id}/")
+    assert page.get_by_role("heading", name="District answer and status").is_visible()
+    check_accessibility(page)
+
+
+def test_post_a_comment(page, demo_proposals, make_user):
+    revised, _draft = demo_proposals
+    make_user("lucia")
+    page.goto("/login")
+    page.locator("#login").fill("lucia")
+    page.locator("#password").fill("password123")
+    page.locator("button.primary").click()
+    page.wait_for_selector(".flash--success")
+    page.goto(f"/d/riverside/proposals/{revised}/")
+    form = page.locator("form.comment-form")
+    form.get_by_label("Concern").check()
+    form.get_by_label("Which part is it about?").select_option("retention")
+    form.get_by_label("Your comment").fill("Hm")
+    form.get_by_role("button", name="Post comment").click()
+    page.wait_for_selector(".field-error, .form-errors")
+    assert page.locator("form.comment-form textarea").input_value() == "Hm"  # nothing lost
+    page.locator("form.comment-form textarea").fill("One year is long enough for attendance data.")
+    page.locator("form.comment-form button.primary").click()
+    page.wait_for_selector("text=Thank you. Your comment is posted.")
+    assert page.get_by_text("One year is long enough for attendance data.").is_visible()
