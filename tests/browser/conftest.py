@@ -104,3 +104,12 @@ def check_accessibility(chromium, live_server, viewport):
     yield check
     for context in contexts:
         context.close()
+
+
+def sign_in(page, username, password="password123"):
+    """Sign in through the form, as a person would, and wait until it has worked."""
+    page.goto("/login")
+    page.locator("#login").fill(username)
+    page.locator("#password").fill(password)
+    page.locator("button.primary").click()
+    page.wait_for_selector(".flash--success")

@@ -3,6 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from codesign.districts.models import Role
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +40,7 @@ def test_proposal_pages_are_accessible(page, demo_proposals, check_accessibility
         page.goto(url)
         assert page.locator("h1").count() == 1
         check_accessibility(page)
-    page.goto("/login")
-    page.locator("#login").fill("staff")
-    page.locator("#password").fill("password123")
-    page.locator("button.primary").click()
-    page.wait_for_selector(".flash--success")
+    sign_in(page, "staff")
     for url in ("/d/riverside/proposals/new", f"/d/riverside/proposals/{draft}/",
                 f"/d/riverside/proposals/{draft}/draft", f"/d/riverside/proposals/{draft}/publish"):
         page.goto(url)
@@ -53,11 +50,7 @@ def test_proposal_pages_are_accessible(page, demo_proposals, check_accessibility
 def test_vote_with_and_without_javascript(page, demo_proposals, make_user, check_accessibility):
     revised, _draft = demo_proposals
     make_user("lucia")
-    page.goto("/login")
-    page.locator("#login").fill("lucia")
-    page.locator("#password").fill("password123")
-    page.locator("button.primary").click()
-    page.wait_for_selector(".flash--success")
+    sign_in(page, "lucia")
     page.goto(f"/d/riverside/proposals/{revised}/")
     support = page.locator("#vote button[value='support']")
     assert support.get_attribute("aria-pressed") == "false"
@@ -84,11 +77,7 @@ def test_comment_show_more_and_permalink(page, app, demo_proposals, make_user, c
         for n in range(25):
             post_comment(proposal, lucia, kind="concern", section="retention",
                          body=f"Browser comment {n:02d}", language="es")
-    page.goto("/login")
-    page.locator("#login").fill("staff")
-    page.locator("#password").fill("password123")
-    page.locator("button.primary").click()
-    page.wait_for_selector(".flash--success")
+    sign_in(page, "staff")
     page.goto(f"/d/riverside/proposals/{revised}/")
     assert page.locator("article.comment:not(.comment--reply)").count() == 20
     page.get_by_role("link", name="Show more comments").click()
@@ -109,11 +98,7 @@ def test_comment_show_more_and_permalink(page, app, demo_proposals, make_user, c
 def test_post_a_comment(page, demo_proposals, make_user):
     revised, _draft = demo_proposals
     make_user("lucia")
-    page.goto("/login")
-    page.locator("#login").fill("lucia")
-    page.locator("#password").fill("password123")
-    page.locator("button.primary").click()
-    page.wait_for_selector(".flash--success")
+    sign_in(page, "lucia")
     page.goto(f"/d/riverside/proposals/{revised}/")
     form = page.locator("form.comment-form")
     form.get_by_label("Concern").check()

@@ -2,19 +2,12 @@
 import pytest
 
 from codesign.districts.models import Role
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["/account", "/account/password", "/admin/", "/admin/districts/new",
          "/admin/districts/riverside/edit", "/d/riverside/roles", "/d/riverside/"]
-
-
-def sign_in(page, username):
-    page.goto("/login")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password").fill("password123")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector(".flash--success")
 
 
 @pytest.mark.parametrize("language", ["English", "العربية"])
