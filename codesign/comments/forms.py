@@ -10,6 +10,8 @@ from codesign.comments.models import (
     BODY_MAX,
     BODY_MIN,
     DISPOSITION_LABELS,
+    FLAG_NOTE_MAX,
+    FLAG_REASON_LABELS,
     KIND_LABELS,
     SECTION_LABELS,
 )
@@ -58,3 +60,10 @@ class DispositionForm(Form):
                            validators=[Optional(), length(max=ANSWER_MAX), no_control_characters])
     duplicate_of = IntegerField(_l("Number of the comment it repeats (for duplicates)"),
                                 validators=[Optional()])
+
+
+class FlagForm(Form):
+    reason = RadioField(_l("What is wrong with it?"), choices=options(FLAG_REASON_LABELS.items()),
+                        validators=[choice_required()])
+    note = TextAreaField(_l("Anything the moderators should know (optional)"),
+                         validators=[Optional(), length(max=FLAG_NOTE_MAX), no_control_characters])

@@ -127,3 +127,39 @@ class MeToo(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     __table_args__ = (sa.UniqueConstraint("comment_id", "user_id"),)
+
+
+class FlagReason(enum.StrEnum):
+    PERSONAL_INFORMATION = "personal_information"
+    HARASSMENT = "harassment"
+    OFF_TOPIC = "off_topic"
+    SPAM = "spam"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(FLAG_REASON_LABELS[self])
+
+
+FLAG_REASON_LABELS = {
+    FlagReason.PERSONAL_INFORMATION: _l("It shares someone's personal information"),
+    FlagReason.HARASSMENT: _l("It is hurtful or harassing"),
+    FlagReason.OFF_TOPIC: _l("It is not about this proposal"),
+    FlagReason.SPAM: _l("It is spam or advertising"),
+    FlagReason.OTHER: _l("Something else"),
+}
+FLAG_NOTE_MAX = 500
+
+
+class Flag(TimestampMixin, db.Model):
+    """Someone asks the district's moderators to look at a comment; once per person."""
+
+    __tablename__ = "flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[FlagReason] = mapped_column(enum_type(FlagReason, 32))
+    note: Mapped[str] = mapped_column(sa.String(FLAG_NOTE_MAX), default="")
+
+    __table_args__ = (sa.UniqueConstraint("comment_id", "user_id"),)

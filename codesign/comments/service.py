@@ -13,6 +13,8 @@ from codesign.comments.models import (
     SECTION_LABELS,
     Comment,
     Disposition,
+    Flag,
+    FlagReason,
     Kind,
     MeToo,
 )
@@ -230,3 +232,21 @@ def list_replies(parent: Comment) -> list[Comment]:
     return list(db.session.scalars(
         db.select(Comment).where(Comment.parent_id == parent.id).order_by(Comment.id)
     ))
+
+
+def flag_comment(comment: Comment, user, reason: FlagReason, note: str = "") -> bool:
+    """Ask moderators to look at a comment; False if this person had already flagged it."""
+    if comment.author_id == user.id:
+        raise CommentError("own_comment_flag")
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    result = db.session.execute(
+        insert(Flag).values(comment_id=comment.id, user_id=user.id, reason=reason,
+                            note=clean_body(note), created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[Flag.comment_id, Flag.user_id])
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def flags_of(comment: Comment) -> list[Flag]:
+    return list(db.session.scalars(db.select(Flag).where(Flag.comment_id == comment.id).order_by(Flag.id)))

@@ -9,8 +9,15 @@ from flask_login import current_user, login_required
 from codesign.accounts.models import STAKEHOLDER_LABELS, StakeholderGroup
 from codesign.authz import has_role, require_role
 from codesign.comments import bp, service
-from codesign.comments.forms import AnswerForm, CommentForm, DispositionForm, EditForm, ReplyForm
-from codesign.comments.models import KIND_LABELS, SECTION_LABELS, Disposition, Kind
+from codesign.comments.forms import (
+    AnswerForm,
+    CommentForm,
+    DispositionForm,
+    EditForm,
+    FlagForm,
+    ReplyForm,
+)
+from codesign.comments.models import KIND_LABELS, SECTION_LABELS, Disposition, FlagReason, Kind
 from codesign.districts.models import Role
 from codesign.extensions import htmx, limiter
 from codesign.forms import Form
@@ -27,6 +34,7 @@ COMMENT_ERRORS = {
     "withdrawn": _l("That comment was withdrawn."),
     "reason_required": _l("Give a reason when you mark a comment out of scope."),
     "bad_duplicate": _l("Enter the number of another comment on this proposal."),
+    "own_comment_flag": _l("You cannot flag your own comment; you can withdraw it instead."),
 }
 
 
@@ -142,6 +150,8 @@ def show(proposal_id: int, comment_id: int):
                                          duplicate_of=top.duplicate_of_id),
         is_staff=has_role(current_user, g.district, Role.STAFF),
         can_edit=service.can_edit(top, current_user),
+        flag_form=FlagForm(),
+        flags=service.flags_of(top) if has_role(current_user, g.district, Role.STAFF) else [],
     )
 
 
@@ -257,6 +267,28 @@ def disposition(proposal_id: int, comment_id: int):
             flash(COMMENT_ERRORS[error.code], "error")
         else:
             flash(_("The comment's status is saved."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
+
+
+@bp.route("/<int:comment_id>/flag", methods=["POST"])
+@login_required
+@limiter.limit("20 per hour")
+def flag(proposal_id: int, comment_id: int):
+    """Ask the district's moderators to look at a comment, with a reason."""
+    proposal = _proposal_or_404(proposal_id)
+    comment = _comment_or_404(proposal, comment_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            service.flag_comment(comment, current_user, FlagReason(form.reason.data), form.note.data or "")
+        except service.CommentError as error:
+            flash(COMMENT_ERRORS[error.code], "error")
+        else:
+            flash(_("Thank you. The district's moderators will look at this comment."), "success")
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from codesign.forms import Form, input_required, length, no_control_characters, required, strip_filter
+from codesign.forms import (
+    Form,
+    input_required,
+    length,
+    no_control_characters,
+    options,
+    required,
+    strip_filter,
+)
 from codesign.proposals.models import (
     BODY_MAX,
     CARD_FIELD_MAX,
     DATA_CARD_FIELDS,
+    DECISION_LABELS,
     SUMMARY_MAX,
     TITLE_MAX,
     WHAT_CHANGED_MAX,
@@ -57,3 +66,13 @@ class PublishForm(Form):
         _l("What changed since the last version"), WHAT_CHANGED_MAX,
         description=_l("Required for every version after the first. Families who voted see this."),
     )
+
+
+class DecisionForm(Form):
+    """Record what was decided (staff)."""
+
+    decision = SelectField(_l("Decision"), choices=options(DECISION_LABELS.items()),
+                           validators=[required()])
+    note = _text(_l("Decision note"), WHAT_CHANGED_MAX,
+                 description=_l("In plain words: what was decided and why."), required_field=True)
+    board_meeting_on = DateField(_l("Board meeting date"), validators=[Optional()])

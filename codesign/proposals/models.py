@@ -67,6 +67,12 @@ DATA_CARD_FIELDS = (
     ("opt_out", _l("How a family opts out")),
 )
 VERSION_TEXT_FIELDS = ("title", "summary", "body") + tuple(name for name, _label in DATA_CARD_FIELDS)
+VERSION_FIELD_LABELS = (
+    ("title", _l("Title")),
+    ("summary", _l("Short summary")),
+    *DATA_CARD_FIELDS,
+    ("body", _l("Full description")),
+)
 
 
 class Proposal(TimestampMixin, db.Model):

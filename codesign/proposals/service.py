@@ -89,6 +89,8 @@ def update_draft(draft: ProposalVersion, fields: dict) -> ProposalVersion:
 
 def start_revision(proposal: Proposal, author) -> ProposalVersion:
     """A new draft copied from the current version (or the existing draft, if one is open)."""
+    if proposal.status == ProposalStatus.DECIDED:
+        raise ProposalError("what_changed", "already_decided")
     existing = draft_of(proposal)
     if existing is not None:
         return existing
@@ -164,3 +166,31 @@ def drafts_for(proposals: list[Proposal]) -> dict[int, ProposalVersion]:
         )
     )
     return {version.proposal_id: version for version in rows}
+
+
+def move_to_review(proposal: Proposal, now: datetime | None = None) -> None:
+    """Stop taking input and start weighing it: the comment period ends now if it had not."""
+    if proposal.status != ProposalStatus.OPEN:
+        raise ProposalError("status", "not_open")
+    now = now or utcnow()
+    proposal.status = ProposalStatus.REVIEW
+    if proposal.comment_closes_at is None or proposal.comment_closes_at > now:
+        proposal.comment_closes_at = now
+    db.session.commit()
+
+
+def record_decision(proposal: Proposal, decision, *, note: str, board_meeting_on=None,
+                    now: datetime | None = None) -> None:
+    """The decision, with the district's note and the board meeting it was taken at."""
+    if proposal.status not in (ProposalStatus.OPEN, ProposalStatus.REVIEW):
+        raise ProposalError("decision", "not_decidable")
+    if not note.strip():
+        raise ProposalError("note", "note_required")
+    now = now or utcnow()
+    proposal.status = ProposalStatus.DECIDED
+    proposal.decision = decision
+    proposal.decision_note = note.strip()
+    proposal.board_meeting_on = board_meeting_on
+    if proposal.comment_closes_at is None or proposal.comment_closes_at > now:
+        proposal.comment_closes_at = now
+    db.session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,9 +13,14 @@ from codesign.authz import has_role, require_role
 from codesign.districts.models import Role
 from codesign.forms import Form
 from codesign.proposals import bp, service
-from codesign.proposals.forms import ProposalForm, PublishForm
-from codesign.proposals.models import DATA_CARD_FIELDS, VERSION_TEXT_FIELDS
+from codesign.proposals.forms import DecisionForm, ProposalForm, PublishForm
+from codesign.proposals.models import DATA_CARD_FIELDS, VERSION_TEXT_FIELDS, Decision
 
+LIFECYCLE_ERRORS = {
+    "not_open": _l("Only a proposal that is open for input can move to review."),
+    "not_decidable": _l("This proposal cannot be decided now: it is a draft or already decided."),
+    "note_required": _l("Write a decision note."),
+}
 PUBLISH_ERRORS = {
     "card_incomplete": _l("Fill in the title, the short summary and every part of the data card before publishing."),
     "closes_before_opens": _l("The comment period must close after it opens."),
@@ -124,7 +129,11 @@ def revise(proposal_id: int):
     require_role(g.district, Role.STAFF)
     proposal = _proposal_or_404(proposal_id)
     if Form().validate_on_submit():
-        service.start_revision(proposal, current_user)
+        try:
+            service.start_revision(proposal, current_user)
+        except service.ProposalError as error:
+            flash(str(PUBLISH_ERRORS[error.code]), "error")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
     return redirect(url_for("proposals.edit_draft", proposal_id=proposal.id), code=303)
 
 
@@ -161,3 +170,65 @@ def publish(proposal_id: int):
                            missing=draft.missing_card_fields(), card_fields=dict(DATA_CARD_FIELDS)), (
         422 if failed else 200
     )
+
+
+@bp.route("/<int:proposal_id>/review", methods=["POST"])
+def review(proposal_id: int):
+    """Close input and move the proposal into review (staff)."""
+    require_role(g.district, Role.STAFF)
+    proposal = _proposal_or_404(proposal_id)
+    if Form().validate_on_submit():
+        try:
+            service.move_to_review(proposal)
+        except service.ProposalError as error:
+            flash(str(LIFECYCLE_ERRORS[error.code]), "error")
+        else:
+            flash(_("The proposal is in review. New comments and votes are closed."), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
+
+
+@bp.route("/<int:proposal_id>/decide", methods=["GET", "POST"])
+def decide(proposal_id: int):
+    """Record the decision, its note and the board meeting date (staff)."""
+    require_role(g.district, Role.STAFF)
+    proposal = _proposal_or_404(proposal_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            service.record_decision(proposal, Decision(form.decision.data), note=form.note.data,
+                                    board_meeting_on=form.board_meeting_on.data)
+        except service.ProposalError as error:
+            form.form_errors.append(LIFECYCLE_ERRORS[error.code])
+        else:
+            flash(_("The decision is recorded."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
+    return render_template("proposals/decide.html", form=form, proposal=proposal), (
+        422 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/<int:proposal_id>/changes")
+def changes(proposal_id: int):
+    """What changed between any two versions, word by word, field by field."""
+    from codesign.proposals.diff import changed, word_diff
+    from codesign.proposals.models import VERSION_FIELD_LABELS
+
+    proposal = _proposal_or_404(proposal_id)
+    versions = service.published_versions(proposal)
+    if len(versions) < 2:
+        return render_template("proposals/changes.html", proposal=proposal, versions=versions,
+                               fields=[], old=None, new=None)
+    by_number = {version.number: version for version in versions}
+    newest = versions[-1].number
+    new_number = request.args.get("to", newest, type=int)
+    old_number = request.args.get("from", new_number - 1, type=int)
+    new, old = by_number.get(new_number), by_number.get(old_number)
+    if new is None or old is None or old_number == new_number:
+        flash(_("Choose two different versions of this proposal."), "error")
+        new, old = by_number[newest], by_number[newest - 1]
+    fields = []
+    for name, label in VERSION_FIELD_LABELS:
+        pieces = word_diff(getattr(old, name), getattr(new, name))
+        fields.append({"name": name, "label": label, "pieces": pieces, "changed": changed(pieces)})
+    return render_template("proposals/changes.html", proposal=proposal, versions=versions,
+                           fields=fields, old=old, new=new)

@@ -78,3 +78,17 @@ def tally(version: ProposalVersion, threshold: int) -> VoteTally:
         by_stance=suppress_small_counts(stances, threshold),
         by_group=suppress_small_counts(groups, threshold),
     )
+
+
+def earlier_vote(proposal: Proposal, user) -> Vote | None:
+    """The person's vote on the version before the current one, if they have not voted since."""
+    current = proposal.current_version
+    if current is None or not current.number or current.number < 2 or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        db.select(Vote)
+        .join(ProposalVersion, ProposalVersion.id == Vote.version_id)
+        .where(ProposalVersion.proposal_id == proposal.id,
+               ProposalVersion.number == current.number - 1,
+               Vote.user_id == user.id)
+    )

@@ -216,9 +216,11 @@ def test_show_more_pages_by_20_with_and_without_htmx(app, make_user, client, pro
     assert last.count('class="comment"') == 5 and "Show more comments" not in last
 
 
-def test_proposal_page_costs_the_same_at_5_and_500_comments(app, make_user, client, proposal_id, count_queries):
+def test_proposal_page_costs_the_same_at_5_and_5000_comments_and_stays_small(
+        app, make_user, client, proposal_id, count_queries):
+    import gzip
+
     from codesign.accounts.service import find_user_by_login
-    from codesign.comments.models import Kind
     from codesign.proposals.models import Proposal
 
     make_user("lucia")
@@ -228,31 +230,36 @@ def test_proposal_page_costs_the_same_at_5_and_500_comments(app, make_user, clie
         with app.app_context():
             proposal = db.session.get(Proposal, proposal_id)
             lucia, amal = find_user_by_login("lucia"), find_user_by_login("amal")
-            rows = []
-            for n in range(count):
-                rows.append(Comment(proposal_id=proposal.id, version_id=proposal.current_version_id,
-                                    author_id=lucia.id, kind=Kind.CONCERN, section="general",
-                                    stakeholder_group=lucia.stakeholder_group, language="en",
-                                    body=f"Bulk comment {n}"))
-            db.session.add_all(rows)
-            db.session.flush()
-            db.session.add_all(Comment(proposal_id=proposal.id, version_id=proposal.current_version_id,
-                                       author_id=amal.id, parent_id=parent.id, kind=Kind.CONCERN,
-                                       section="general", stakeholder_group=amal.stakeholder_group,
-                                       language="en", body="A reply") for parent in rows[-25:])
+            base = dict(proposal_id=proposal.id, version_id=proposal.current_version_id, kind="concern",
+                        section="retention", language="es", channel="online", metoo_count=3,
+                        official_answer="", disposition="open", disposition_reason="",
+                        created_at=utcnow())
+            db.session.execute(sa.insert(Comment), [
+                dict(base, author_id=lucia.id, stakeholder_group="family",
+                     body=f"Bulk comment number {n}: three years is far too long to keep this.")
+                for n in range(count)])
+            parents = db.session.scalars(sa.select(Comment.id).order_by(Comment.id.desc()).limit(25)).all()
+            db.session.execute(sa.insert(Comment), [
+                dict(base, author_id=amal.id, stakeholder_group="student", parent_id=parent,
+                     body="A reply that agrees with this comment.") for parent in parents])
             db.session.commit()
 
-    def cost(browser):
+    def measure(browser):
         with count_queries() as counter:
-            assert browser.get(url(proposal_id)).status_code == 200
-        return counter["n"]
+            response = browser.get(url(proposal_id))
+        assert response.status_code == 200
+        return counter["n"], len(gzip.compress(response.get_data()))
 
-    lucia = Browser(app.test_client())
-    lucia.sign_in("amal")
+    amal = Browser(app.test_client())
+    amal.sign_in("amal")
     add(5)
-    small = cost(lucia)
-    add(500)
-    assert cost(lucia) == small
+    small = measure(amal)[0], measure(Browser(client))[0]
+    add(4995)
+    signed_in_queries, signed_in_bytes = measure(amal)
+    guest_queries, guest_bytes = measure(Browser(client))
+    assert (signed_in_queries, guest_queries) == small
+    assert signed_in_bytes <= 14 * 1024, signed_in_bytes
+    assert guest_bytes <= 14 * 1024, guest_bytes
 
 
 def test_staff_answer_and_set_status(app, make_user, client, proposal_id):
@@ -303,3 +310,29 @@ def test_commenters_by_group_are_suppressed(app, make_user, client, proposal_id)
     who = page[page.index("Who commented"):page.index("Who commented") + 1500]
     # threshold 2: one student is hidden, and the families too, or 4 - 3 would reveal them
     assert "fewer than 2" in who and "not shown" in who
+
+
+def test_flag_a_comment_once_with_a_reason(app, make_user, proposal_id):
+    from codesign.comments.models import Flag, FlagReason
+
+    lucia = signed_in(app, make_user, "lucia")
+    amal = signed_in(app, make_user, "amal")
+    post(lucia, proposal_id, body="Call me at 555-0100 about this")
+    comment_id = comments(app)[0].id
+    flag_url = url(proposal_id, f"comments/{comment_id}/flag")
+    page_url = url(proposal_id, f"comments/{comment_id}/")
+    response = amal.post(flag_url, {"reason": "bogus"}, token_from=page_url, follow_redirects=True)
+    assert "Not a valid choice." in response.get_data(as_text=True)
+    for _ in range(2):
+        assert amal.post(flag_url, {"reason": "personal_information", "note": "A phone number"},
+                         token_from=page_url).status_code == 303
+    response = lucia.post(flag_url, {"reason": "spam"}, token_from=page_url, follow_redirects=True)
+    assert "You cannot flag your own comment" in response.get_data(as_text=True)
+    with app.app_context():
+        flags = db.session.execute(sa.select(Flag.reason, Flag.note)).all()
+    assert flags == [(FlagReason.PERSONAL_INFORMATION, "A phone number")]
+    staff = Browser(app.test_client())
+    staff.sign_in("staff")
+    page = staff.get(page_url).get_data(as_text=True)
+    assert "Reported 1 time" in page and "It shares someone&#39;s personal information" in page
+    assert "Reported 1 time" not in amal.get(page_url).get_data(as_text=True)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from codesign.db import utcnow
 from codesign.districts.models import Role
 from codesign.extensions import db
-from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
+from codesign.proposals.models import VERSION_FIELD_LABELS, Proposal, ProposalStatus, ProposalVersion
 
 CARD = {
     "title": "Attendance dashboard",
@@ -159,3 +159,67 @@ def test_district_page_queries_do_not_grow_with_proposals(staff, client, count_q
     for n in range(8):
         publish(staff, create(staff, title=f"Proposal {n}"))
     assert cost() == few
+
+
+def test_review_and_decision_close_input(app, staff, client):
+    proposal_id = create(staff)
+    publish(staff, proposal_id)
+    page_url = f"/d/riverside/proposals/{proposal_id}/"
+    assert staff.post(f"/d/riverside/proposals/{proposal_id}/review", {}, token_from=page_url).status_code == 303
+    with app.app_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        assert proposal.status == ProposalStatus.REVIEW and not proposal.is_open_for_input()
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/decide",
+                          {"decision": "adopted_with_changes", "note": "", "board_meeting_on": "2026-12-10"})
+    assert response.status_code == 422 and "This field is required." in response.get_data(as_text=True)
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/decide",
+                          {"decision": "adopted_with_changes", "note": "Adopted with one-year retention.",
+                           "board_meeting_on": "2026-12-10"})
+    assert response.status_code == 303
+    page = client.get(page_url).get_data(as_text=True)
+    assert "Decision: Adopted with changes" in page and "December 10, 2026" in page
+    assert "Adopted with one-year retention." in page
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/decide",
+                          {"decision": "withdrawn", "note": "Changed our minds"})
+    assert response.status_code == 422 and "cannot be decided now" in response.get_data(as_text=True)
+    # A decided proposal gets no new versions.
+    assert "Start a new version" not in staff.get(page_url).get_data(as_text=True)
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/revise", {}, token_from=page_url,
+                          follow_redirects=True)
+    assert "This proposal is decided; it cannot get a new version." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ProposalVersion.id))) == 1
+
+
+def test_only_staff_move_the_lifecycle(app, browser, staff, make_user):
+    proposal_id = create(staff)
+    publish(staff, proposal_id)
+    make_user("lucia")
+    from tests.conftest import Browser
+
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    page_url = f"/d/riverside/proposals/{proposal_id}/"
+    assert lucia.post(f"/d/riverside/proposals/{proposal_id}/review", {}, token_from=page_url).status_code == 403
+    assert lucia.post(f"/d/riverside/proposals/{proposal_id}/decide", {"decision": "adopted", "note": "x"},
+                      token_from=page_url).status_code == 403
+    with app.app_context():
+        assert db.session.get(Proposal, proposal_id).status == ProposalStatus.OPEN
+
+
+def test_changes_page_shows_word_level_differences(app, staff, client):
+    proposal_id = create(staff)
+    publish(staff, proposal_id)
+    page_url = f"/d/riverside/proposals/{proposal_id}/"
+    assert "only one version" in client.get(page_url + "changes").get_data(as_text=True)
+    staff.post(f"/d/riverside/proposals/{proposal_id}/revise", {}, token_from=page_url)
+    staff.post(f"/d/riverside/proposals/{proposal_id}/draft", dict(CARD, retention="One year, then deleted."))
+    publish(staff, proposal_id, what_changed="One year instead of three.")
+    page = client.get(page_url + "changes").get_data(as_text=True)
+    assert '<del><span class="visually-hidden">[removed: </span>Three years,<span class="visually-hidden">]</span></del>' in page
+    assert '<ins><span class="visually-hidden">[added: </span>One year,<span class="visually-hidden">]</span></ins>' in page
+    assert page.count("No change.") == len(VERSION_FIELD_LABELS) - 1
+    assert "One year instead of three." in page
+    same = client.get(page_url + "changes?from=2&to=2", follow_redirects=True).get_data(as_text=True)
+    assert "Choose two different versions of this proposal." in same
+    assert client.get(page_url + "changes?from=abc&to=9").status_code == 200

@@ -162,3 +162,25 @@ def test_racing_votes_leave_one(app, proposal_id, make_user):
         thread.join(timeout=20)
     assert not [e for e in errors if "locked" not in str(e)], errors
     assert len(votes(app)) == 1
+
+
+def test_voters_on_the_last_version_are_asked_to_vote_again(app, browser, make_user, proposal_id):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.proposals.models import Proposal
+
+    make_user("lucia")
+    browser.sign_in("lucia")
+    vote(browser, proposal_id, "oppose")
+    with app.app_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        proposals.start_revision(proposal, find_user_by_login("staff"))
+        proposals.update_draft(proposals.draft_of(proposal), {"retention": "One year."})
+        proposals.publish_version(proposal, opens_at=utcnow() - timedelta(days=1),
+                                  closes_at=utcnow() + timedelta(days=7), what_changed="Kept for one year.")
+    page = browser.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
+    assert "You voted “Oppose” on version 1." in page and "Kept for one year." in page
+    assert 'aria-pressed="true"' not in page  # no vote yet on version 2
+    vote(browser, proposal_id, "support")
+    page = browser.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
+    assert "You voted “Oppose” on version 1." not in page
+    assert len(votes(app)) == 2  # the version 1 vote stays, for support over versions

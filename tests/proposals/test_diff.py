@@ -1,0 +1,15 @@
+from codesign.proposals.diff import changed, word_diff
+
+
+def test_word_diff_marks_only_the_changed_words():
+    pieces = word_diff("Kept for three years, then deleted.", "Kept for one year, then deleted.")
+    assert [(p.op, p.text) for p in pieces if p.op != "same"] == [
+        ("removed", "three years,"), ("added", "one year,")]
+    assert "".join(p.text for p in pieces if p.op != "removed") == "Kept for one year, then deleted."
+    assert "".join(p.text for p in pieces if p.op != "added") == "Kept for three years, then deleted."
+
+
+def test_unchanged_and_empty_texts():
+    assert not changed(word_diff("Same text.", "Same text."))
+    assert [(p.op, p.text) for p in word_diff("", "New")] == [("added", "New")]
+    assert [(p.op, p.text) for p in word_diff("Old", "")] == [("removed", "Old")]
