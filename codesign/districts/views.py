@@ -1,7 +1,7 @@
 """A district's public pages."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,13 +17,24 @@ from codesign.forms import Form
 @bp.route("/")
 def show():
     """The district's home page: open proposals first, then all of them."""
-    from codesign.proposals.service import drafts_for, list_proposals
+    from codesign.proposals.models import STATUS_LABELS, ProposalStatus
+    from codesign.proposals.service import SORTS, drafts_for, list_proposals
 
     is_staff = has_role(current_user, g.district, Role.STAFF)
-    proposals = list_proposals(g.district, include_drafts=is_staff)
+    try:
+        status = ProposalStatus(request.args.get("status", ""))
+    except ValueError:
+        status = None
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = list_proposals(g.district, include_drafts=is_staff, status=status, sort=sort, page=page)
+    proposals = list(pagination.items)
     return render_template(
-        "districts/show.html", district=g.district, proposals=proposals, is_staff=is_staff,
-        drafts=drafts_for(proposals) if is_staff else {},
+        "districts/show.html", district=g.district, proposals=proposals, pagination=pagination,
+        is_staff=is_staff, drafts=drafts_for(proposals) if is_staff else {},
+        status=status, sort=sort,
+        status_labels={key: label for key, label in STATUS_LABELS.items()
+                       if is_staff or key != ProposalStatus.DRAFT},
     )
 
 

@@ -142,8 +142,18 @@ def publish_version(
     return draft
 
 
-def list_proposals(district: District, *, include_drafts: bool = False) -> list[Proposal]:
-    """The district's proposals, open ones first, each with its current version loaded."""
+PROPOSALS_PER_PAGE = 10
+SORTS = ("newest", "closing", "input")
+
+
+def list_proposals(district: District, *, include_drafts: bool = False,
+                   status: ProposalStatus | None = None, sort: str = "newest", page: int = 1):
+    """A page of the district's proposals, open ones first, each with its current version.
+
+    sort: "newest", "closing" (soonest end of comment period first) or "input" (most comments).
+    """
+    from codesign.comments.models import Comment
+
     query = (
         db.select(Proposal)
         .options(joinedload(Proposal.current_version))
@@ -151,8 +161,21 @@ def list_proposals(district: District, *, include_drafts: bool = False) -> list[
     )
     if not include_drafts:
         query = query.where(Proposal.current_version_id.is_not(None))
+    if status is not None:
+        query = query.where(Proposal.status == status)
     open_first = db.case((Proposal.status == ProposalStatus.OPEN, 0), else_=1)
-    return list(db.session.scalars(query.order_by(open_first, Proposal.created_at.desc(), Proposal.id.desc())))
+    if sort == "closing":
+        order = [open_first, Proposal.comment_closes_at.is_(None), Proposal.comment_closes_at]
+    elif sort == "input":
+        comments = (
+            db.select(db.func.count(Comment.id)).where(Comment.proposal_id == Proposal.id)
+            .correlate(Proposal).scalar_subquery()
+        )
+        order = [comments.desc()]
+    else:
+        order = [open_first, Proposal.created_at.desc()]
+    query = query.order_by(*order, Proposal.id.desc())
+    return db.paginate(query, page=page, per_page=PROPOSALS_PER_PAGE, error_out=False, count=True)
 
 
 def drafts_for(proposals: list[Proposal]) -> dict[int, ProposalVersion]:

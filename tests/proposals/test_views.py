@@ -223,3 +223,41 @@ def test_changes_page_shows_word_level_differences(app, staff, client):
     same = client.get(page_url + "changes?from=2&to=2", follow_redirects=True).get_data(as_text=True)
     assert "Choose two different versions of this proposal." in same
     assert client.get(page_url + "changes?from=abc&to=9").status_code == 200
+
+
+def test_district_list_filters_sorts_and_pages(app, staff, client):
+    ids = []
+    for n in range(12):
+        proposal_id = create(staff, title=f"Proposal number {n:02d}")
+        publish(staff, proposal_id, closes=40 - n)
+        ids.append(proposal_id)
+    page_url = f"/d/riverside/proposals/{ids[0]}/"
+    staff.post(f"/d/riverside/proposals/{ids[0]}/review", {}, token_from=page_url)
+    first = client.get("/d/riverside/").get_data(as_text=True)
+    assert first.count('class="badge') >= 10 and "Page 1 of 2" in first
+    assert "Proposal number 11" in first and "Proposal number 00" not in first  # open first, newest
+    second = client.get("/d/riverside/?page=2").get_data(as_text=True)
+    assert "Proposal number 00" in second and "Page 2 of 2" in second
+    review = client.get("/d/riverside/?status=review").get_data(as_text=True)
+    assert "Proposal number 00" in review and "Proposal number 05" not in review
+    closing = client.get("/d/riverside/?sort=closing").get_data(as_text=True)
+    assert closing.index("Proposal number 11") < closing.index("Proposal number 10")
+    assert client.get("/d/riverside/?status=bogus&sort=evil&page=-3").status_code == 200
+    assert client.get("/d/riverside/?status=draft").status_code == 200
+
+
+def test_most_input_sort(app, staff, client, make_user):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments.service import post_comment
+
+    quiet, busy = create(staff, title="Quiet proposal"), create(staff, title="Busy proposal")
+    publish(staff, quiet)
+    publish(staff, busy)
+    make_user("lucia")
+    with app.app_context():
+        proposal = db.session.get(Proposal, int(busy))
+        for n in range(3):
+            post_comment(proposal, find_user_by_login("lucia"), kind="concern", section="general",
+                         body=f"Comment {n} here", language="en")
+    page = client.get("/d/riverside/?sort=input").get_data(as_text=True)
+    assert page.index("Busy proposal") < page.index("Quiet proposal")
