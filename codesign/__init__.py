@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import Flask, flash, g, request
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from codesign.config import load_config
@@ -63,11 +62,27 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = _l("Please sign in to continue.")
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
     from codesign.accounts.models import User
+
+    @login_manager.unauthorized_handler
+    def send_guest_to_sign_in():
+        """Guests go to sign in and come back to the page they were on.
+
+        A guest's POST (a vote, a comment) cannot be replayed, so they return to the page
+        the form was on rather than to the form's address.
+        """
+        from flask import redirect, url_for
+
+        from codesign.urls import same_site_path
+
+        if request.method == "GET":
+            target = request.full_path.rstrip("?")
+        else:
+            target = same_site_path(request.referrer) or url_for("main.home")
+        flash(_("Please sign in to continue."), "info")
+        return redirect(url_for("accounts.login", next=target))
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import request, url_for
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "main.home") -> str:
@@ -19,3 +19,14 @@ def safe_next_url(target: str | None, default_endpoint: str = "main.home") -> st
         ):
             return target
     return url_for(default_endpoint)
+
+
+def same_site_path(url: str | None) -> str | None:
+    """The path and query of url if it points at this site, else None (e.g. a Referer)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    path = parts.path or "/"
+    return path + ("?" + parts.query if parts.query else "")

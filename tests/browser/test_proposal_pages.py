@@ -42,7 +42,9 @@ def test_proposal_pages_are_accessible(page, demo_proposals, check_accessibility
         check_accessibility(page)
     sign_in(page, "staff")
     for url in ("/d/riverside/proposals/new", f"/d/riverside/proposals/{draft}/",
-                f"/d/riverside/proposals/{draft}/draft", f"/d/riverside/proposals/{draft}/publish"):
+                f"/d/riverside/proposals/{draft}/draft", f"/d/riverside/proposals/{draft}/publish",
+                f"/d/riverside/proposals/{revised}/changes", f"/d/riverside/proposals/{revised}/decide",
+                f"/d/riverside/proposals/{revised}/comments/?offset=20"):
         page.goto(url)
         check_accessibility(page)
 

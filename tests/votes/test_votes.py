@@ -184,3 +184,19 @@ def test_voters_on_the_last_version_are_asked_to_vote_again(app, browser, make_u
     page = browser.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
     assert "You voted “Oppose” on version 1." not in page
     assert len(votes(app)) == 2  # the version 1 vote stays, for support over versions
+
+
+def test_guest_vote_returns_to_the_proposal_after_sign_in(browser, make_user, proposal_id):
+    make_user("lucia")
+    page_url = f"/d/riverside/proposals/{proposal_id}/"
+    response = browser.post(f"/d/riverside/proposals/{proposal_id}/vote", {"stance": "support"},
+                            token_from=page_url, headers={"Referer": "http://localhost" + page_url})
+    assert response.status_code == 302
+    login_url = response.headers["Location"]
+    signed_in = browser.post(login_url, {"login": "lucia", "password": "password123"})
+    assert signed_in.headers["Location"] == page_url
+    # A Referer from elsewhere is never followed.
+    browser.sign_out()
+    response = browser.post(f"/d/riverside/proposals/{proposal_id}/vote", {"stance": "support"},
+                            token_from=page_url, headers={"Referer": "https://evil.example/x"})
+    assert "evil" not in response.headers["Location"]
