@@ -53,6 +53,23 @@ CLIMATE = {
     "opt_out": "Students may skip any question or the whole survey; families can opt out with a note to the teacher.",
 }
 
+BUS_TRACKING = {
+    "title": "Phone location sharing for school bus tracking",
+    "summary": "An app that would use students' phone locations to tell families when the bus is near.",
+    "body": "The district asked families in the spring whether students' phones should share their location on the way to school.",
+    "data_collected": "Each rider's phone location every minute between 6 and 9 a.m. and 2 and 5 p.m.",
+    "purpose": "To tell families when the bus is five minutes away.",
+    "access": "Transportation staff and the app company.",
+    "retention": "Thirty days.",
+    "sharing": "The app company, which hosts the data.",
+    "opt_out": "Families could turn location sharing off in the app.",
+}
+BUS_DECISION = (
+    "Families and students told us that tracking students' phones went too far. The board did "
+    "not adopt this proposal. Buses will get their own GPS units instead, which track the bus, "
+    "not the children."
+)
+
 TUTORING_DRAFT = {
     "title": "Data-sharing agreement with an after-school tutoring provider",
     "summary": "Sharing reading and math scores with a nonprofit tutoring program so tutors can plan lessons.",
@@ -82,6 +99,14 @@ def load_demo_proposals(district, staff) -> bool:
                             now=now - timedelta(days=5))
     climate = service.create_proposal(district, staff, CLIMATE)
     service.publish_version(climate, opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=4))
+    bus = service.create_proposal(district, staff, BUS_TRACKING)
+    service.publish_version(bus, opens_at=now - timedelta(days=200), closes_at=now - timedelta(days=150),
+                            now=now - timedelta(days=200))
+    from codesign.proposals.models import Decision
+
+    service.record_decision(bus, Decision.NOT_ADOPTED, note=BUS_DECISION,
+                            board_meeting_on=(now - timedelta(days=120)).date(),
+                            now=now - timedelta(days=120))
     service.create_proposal(district, staff, TUTORING_DRAFT)
     voters = load_demo_votes(district)
     from codesign.demo_comments import load_demo_comments

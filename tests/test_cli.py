@@ -53,6 +53,7 @@ def test_demo_has_proposals_in_every_state(app, runner, client):
     with app.app_context():
         statuses = sorted(db.session.scalars(sa.select(Proposal.status)))
         assert statuses.count(ProposalStatus.OPEN) == 2 and ProposalStatus.DRAFT in statuses
+        assert ProposalStatus.DECIDED in statuses
         assert db.session.scalar(sa.select(sa.func.max(ProposalVersion.number))) == 2
     page = client.get("/d/riverside/").get_data(as_text=True)
     assert "Attendance early-warning dashboard" in page

@@ -24,7 +24,7 @@ def demo_proposals(app, make_district, make_user):
             .join(ProposalVersion, ProposalVersion.proposal_id == Proposal.id)
             .group_by(Proposal.id).order_by(Proposal.id)
         ).all()
-    revised, _climate, draft = (row[0] for row in rows)
+    revised, draft = rows[0][0], rows[-1][0]  # the revised dashboard; the tutoring draft
     return revised, draft
 
 
