@@ -98,6 +98,12 @@ class Proposal(TimestampMixin, db.Model):
         foreign_keys=[current_version_id], post_update=True
     )
 
+    def days_left(self, now: datetime | None = None) -> int:
+        """Whole days until the comment period closes (0 on the last day)."""
+        if self.comment_closes_at is None:
+            return 0
+        return max((self.comment_closes_at - (now or utcnow())).days, 0)
+
     def is_open_for_input(self, now: datetime | None = None) -> bool:
         """True while the comment period runs and the proposal is open."""
         now = now or utcnow()

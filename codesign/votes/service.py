@@ -1,8 +1,6 @@
 """Recording votes and counting them without exposing small groups."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -10,7 +8,7 @@ from codesign.accounts.models import StakeholderGroup
 from codesign.db import utcnow
 from codesign.extensions import db
 from codesign.proposals.models import Proposal, ProposalVersion
-from codesign.suppression import SuppressedBreakdown, suppress_small_counts
+from codesign.suppression import SuppressedTable, suppress_table
 from codesign.votes.models import Stance, Vote
 
 
@@ -56,28 +54,19 @@ def vote_of(version_id: int | None, user) -> Vote | None:
     )
 
 
-@dataclass(frozen=True)
-class VoteTally:
-    by_stance: SuppressedBreakdown
-    by_group: SuppressedBreakdown
+def tally(version: ProposalVersion, threshold: int) -> SuppressedTable:
+    """Votes on a version by stakeholder group and stance, from one SQL aggregate.
 
-
-def tally(version: ProposalVersion, threshold: int) -> VoteTally:
-    """Votes on a version by stance and voters by group, from one SQL aggregate."""
-    rows = db.session.execute(
+    The column totals are the overall tally by stance; every figure is suppressed together.
+    """
+    table = {group: {stance: 0 for stance in Stance} for group in StakeholderGroup}
+    for stance, group, count in db.session.execute(
         db.select(Vote.stance, Vote.stakeholder_group, db.func.count())
         .where(Vote.version_id == version.id)
         .group_by(Vote.stance, Vote.stakeholder_group)
-    ).all()
-    stances = {stance: 0 for stance in Stance}
-    groups = {group: 0 for group in StakeholderGroup}
-    for stance, group, count in rows:
-        stances[stance] += count
-        groups[group] += count
-    return VoteTally(
-        by_stance=suppress_small_counts(stances, threshold),
-        by_group=suppress_small_counts(groups, threshold),
-    )
+    ):
+        table[group][stance] = count
+    return suppress_table(table, threshold)
 
 
 def earlier_vote(proposal: Proposal, user) -> Vote | None:

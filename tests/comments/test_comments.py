@@ -336,3 +336,27 @@ def test_flag_a_comment_once_with_a_reason(app, make_user, proposal_id):
     page = staff.get(page_url).get_data(as_text=True)
     assert "Reported 1 time" in page and "It shares someone&#39;s personal information" in page
     assert "Reported 1 time" not in amal.get(page_url).get_data(as_text=True)
+
+
+def test_ten_megabytes_of_text_is_refused_with_a_translated_page(app, make_user, proposal_id):
+    lucia = signed_in(app, make_user, "lucia")
+    response = post(lucia, proposal_id, body="x" * (10 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "That was too much to send at once" in response.get_data(as_text=True)
+    assert comments(app) == []
+
+
+def test_draft_proposals_take_no_comments(app, make_user, staff_draft_id):
+    lucia = signed_in(app, make_user, "lucia")
+    response = lucia.post(url(staff_draft_id, "comments/"), COMMENT, token_from="/d/riverside/")
+    assert response.status_code == 404
+    assert comments(app) == []
+
+
+@pytest.fixture
+def staff_draft_id(app, proposal_id):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.districts.service import get_district
+
+    with app.app_context():
+        return proposals.create_proposal(get_district("riverside"), find_user_by_login("staff"), CARD).id

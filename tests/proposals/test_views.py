@@ -261,3 +261,10 @@ def test_most_input_sort(app, staff, client, make_user):
                          body=f"Comment {n} here", language="en")
     page = client.get("/d/riverside/?sort=input").get_data(as_text=True)
     assert page.index("Busy proposal") < page.index("Quiet proposal")
+
+
+def test_proposal_page_shows_time_left(app, staff, client):
+    proposal_id = create(staff)
+    publish(staff, proposal_id, closes=3)
+    # Closes in 3 days less the seconds since the minute began: 2 whole days left.
+    assert "2 days left." in client.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
