@@ -229,3 +229,26 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def make_open_proposal(app, make_district, make_user):
+    """Factory: a district with a staff member and one proposal open for input; returns its id."""
+    from datetime import timedelta
+
+    from codesign.db import utcnow
+    from codesign.districts.models import Role
+    from codesign.proposals import service as proposals
+    from tests.proposals.test_views import CARD
+
+    def make(threshold=10):
+        district = make_district(threshold=threshold)
+        staff = make_user("staff", roles={district: [Role.STAFF]})
+        with app.app_context():
+            proposal = proposals.create_proposal(_db.session.merge(district), staff, CARD)
+            now = utcnow()
+            proposals.publish_version(proposal, opens_at=now - timedelta(days=1),
+                                      closes_at=now + timedelta(days=7))
+            return proposal.id
+
+    return make

@@ -87,7 +87,7 @@ def comments_context(proposal, offset: int = 0) -> dict:
         "section_labels": SECTION_LABELS,
         "kind_labels": KIND_LABELS,
         "group_labels": STAKEHOLDER_LABELS,
-        "all_locales": list(CONTENT_LANGUAGES.values()),
+        "language_choices": [(loc.code, loc.native_name) for loc in CONTENT_LANGUAGES.values()],
     }
 
 

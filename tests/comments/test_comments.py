@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from codesign.accounts.models import StakeholderGroup
 from codesign.comments.models import Comment, Disposition, MeToo
 from codesign.db import utcnow
-from codesign.districts.models import Role
 from codesign.extensions import db
 from codesign.proposals import service as proposals
 from tests.conftest import Browser
@@ -19,14 +18,8 @@ COMMENT = {"kind": "concern", "section": "retention", "body": "Three years is to
 
 
 @pytest.fixture
-def proposal_id(app, make_district, make_user):
-    district = make_district(threshold=2)
-    staff = make_user("staff", roles={district: [Role.STAFF]})
-    with app.app_context():
-        proposal = proposals.create_proposal(db.session.merge(district), staff, CARD)
-        now = utcnow()
-        proposals.publish_version(proposal, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7))
-        return proposal.id
+def proposal_id(make_open_proposal):
+    return make_open_proposal(threshold=2)
 
 
 def url(proposal_id, rest=""):

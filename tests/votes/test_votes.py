@@ -6,22 +6,14 @@ import sqlalchemy as sa
 
 from codesign.accounts.models import StakeholderGroup
 from codesign.db import utcnow
-from codesign.districts.models import Role
 from codesign.extensions import db
 from codesign.proposals import service as proposals
 from codesign.votes.models import Stance, Vote
-from tests.proposals.test_views import CARD
 
 
 @pytest.fixture
-def proposal_id(app, make_district, make_user):
-    district = make_district(threshold=3)
-    staff = make_user("staff", roles={district: [Role.STAFF]})
-    with app.app_context():
-        proposal = proposals.create_proposal(db.session.merge(district), staff, CARD)
-        now = utcnow()
-        proposals.publish_version(proposal, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7))
-        return proposal.id
+def proposal_id(make_open_proposal):
+    return make_open_proposal(threshold=3)
 
 
 def votes(app):
