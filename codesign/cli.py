@@ -54,7 +54,7 @@ def create_admin_command(username: str, email: str | None, password: str):
             stakeholder_group=StakeholderGroup.COMMUNITY_MEMBER, preferred_locale="en",
         )
     except AccountError as error:
-        raise click.ClickException(error.code)
+        raise click.ClickException(error.code) from error
     user.is_admin = True
     db.session.commit()
     click.echo(f"Admin {user.username} created.")

@@ -59,7 +59,7 @@ def test_threshold_must_be_positive():
 def test_no_hidden_cell_can_be_worked_out(counts):
     """For every combination: no hidden cell equals total minus the shown cells."""
     threshold = 10
-    cells = dict(zip("abc", counts))
+    cells = dict(zip("abc", counts, strict=True))
     result = suppress_small_counts(cells, threshold)
     shown = visible(result)
     for key, count in cells.items():

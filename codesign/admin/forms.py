@@ -22,7 +22,7 @@ def valid_timezone(form, field):
     try:
         ZoneInfo(field.data or "")
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_l("Enter a time zone name such as America/Los_Angeles."))
+        raise ValidationError(_l("Enter a time zone name such as America/Los_Angeles.")) from None
 
 
 def _locale_choices():

@@ -93,7 +93,7 @@ def test_tallies_suppress_small_groups(app, client, make_user, proposal_id):
 
     groups = [StakeholderGroup.FAMILY] * 4 + [StakeholderGroup.STUDENT]
     stances = ["support", "support", "support", "oppose", "support"]
-    for n, (group, stance) in enumerate(zip(groups, stances)):
+    for n, (group, stance) in enumerate(zip(groups, stances, strict=True)):
         make_user(f"voter{n}", group=group)
         voter = Browser(app.test_client())
         voter.sign_in(f"voter{n}")
