@@ -12,6 +12,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(translations)
+    app.cli.add_command(verify_log_command)
 
 
 @click.command("init")
@@ -89,3 +90,42 @@ def translations_add(locale: str):
     from codesign import translations_tool
 
     translations_tool.init_locale(locale)
+
+
+@click.command("verify-log")
+@click.option("--district", "district_slug", default=None, help="Verify this district's log in the database.")
+@click.option("--file", "path", type=click.Path(dir_okay=False), default=None,
+              help="Verify an exported JSON file instead (a list of entries, or {\"entries\": [...]}).")
+@with_appcontext
+def verify_log_command(district_slug: str | None, path: str | None):
+    """Verify the response log's hash chain; name the first entry that does not match."""
+    import json
+
+    from codesign.districts.service import get_district, list_districts
+    from codesign.responselog.service import verify_district, verify_records
+
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            records = data["entries"] if isinstance(data, dict) else data
+            if not isinstance(records, list) or not all(isinstance(r, dict) and "sequence" in r for r in records):
+                raise ValueError("expected a list of entries, each with a sequence")
+            results = {path: verify_records(records)}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            click.echo(f"Cannot read {path} as an exported log: {error}", err=True)
+            raise SystemExit(2) from error
+    else:
+        districts = [get_district(district_slug)] if district_slug else list_districts()
+        if district_slug and districts[0] is None:
+            click.echo(f"No district {district_slug!r}.", err=True)
+            raise SystemExit(2)
+        results = {district.slug: verify_district(district.id) for district in districts}
+    failed = False
+    for name, result in results.items():
+        if result.ok:
+            click.echo(f"{name}: {result.entries} entries verified; chain head {result.head or '-'}")
+        else:
+            failed = True
+            click.echo(f"{name}: entry {result.first_bad_sequence} does not match its hash or chain")
+    raise SystemExit(1 if failed else 0)

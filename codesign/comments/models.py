@@ -99,6 +99,10 @@ class Comment(TimestampMixin, db.Model):
     disposition: Mapped[Disposition] = mapped_column(enum_type(Disposition, 16), default=Disposition.OPEN)
     disposition_reason: Mapped[str] = mapped_column(sa.Text, default="")
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="SET NULL"))
+    # The published response-log entry that answered this comment.
+    addressed_in_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("response_entry.id", ondelete="SET NULL")
+    )
 
     replies: Mapped[list[Comment]] = relationship(
         foreign_keys=[parent_id], order_by="Comment.id", lazy="raise_on_sql", viewonly=True

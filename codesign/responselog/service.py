@@ -1,0 +1,213 @@
+"""Writing the response log and proving it was not changed afterwards.
+
+Each published entry stores the previous entry's hash and a SHA-256 over a canonical JSON
+serialization of itself (that previous hash included), so the district's log is a chain:
+changing any stored entry breaks its own hash, and every later link.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from codesign.comments.models import Comment, Disposition
+from codesign.db import utcnow
+from codesign.extensions import db
+from codesign.proposals.diff import changed, word_diff
+from codesign.proposals.models import VERSION_TEXT_FIELDS, Proposal, ProposalVersion
+from codesign.responselog.models import EntryComment, Outcome, ResponseEntry
+
+GENESIS = "0" * 64
+
+
+class LogError(Exception):
+    def __init__(self, code: str, field: str = "heard"):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+def _check_versions(proposal: Proposal, from_id: int | None, to_id: int | None):
+    versions = {v.id: v for v in db.session.scalars(
+        db.select(ProposalVersion).where(ProposalVersion.proposal_id == proposal.id,
+                                         ProposalVersion.number.is_not(None)))}
+    for version_id in (from_id, to_id):
+        if version_id is not None and version_id not in versions:
+            raise LogError("bad_version", "to_version")
+    if (from_id is None) != (to_id is None):
+        raise LogError("bad_version", "to_version")
+    if from_id is not None and versions[from_id].number >= versions[to_id].number:
+        raise LogError("bad_version", "to_version")
+    return versions
+
+
+def _apply(entry: ResponseEntry, proposal: Proposal, *, heard: str, outcome: Outcome, reasons: str,
+           from_version_id: int | None, to_version_id: int | None, amends_id: int | None) -> None:
+    versions = _check_versions(proposal, from_version_id, to_version_id)
+    if amends_id is not None:
+        amended = db.session.get(ResponseEntry, amends_id)
+        if amended is None or amended.proposal_id != proposal.id or amended.is_draft:
+            raise LogError("bad_amends", "amends")
+    entry.heard = heard.strip()
+    entry.outcome = outcome
+    entry.reasons = reasons.strip()
+    entry.from_version_id = from_version_id
+    entry.to_version_id = to_version_id
+    entry.amends_id = amends_id
+    if from_version_id is not None:
+        old, new = versions[from_version_id], versions[to_version_id]
+        entry.changed_fields = " ".join(
+            name for name in VERSION_TEXT_FIELDS
+            if changed(word_diff(getattr(old, name), getattr(new, name)))
+        )
+    else:
+        entry.changed_fields = ""
+
+
+def create_entry(proposal: Proposal, author, **fields) -> ResponseEntry:
+    """Start a draft entry on a proposal."""
+    entry = ResponseEntry(district_id=proposal.district_id, proposal_id=proposal.id,
+                          author_id=author.id if author else None)
+    _apply(entry, proposal, **fields)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def update_entry(entry: ResponseEntry, proposal: Proposal, **fields) -> ResponseEntry:
+    """Change a draft. Published entries are append-only: correct them with a new entry."""
+    if not entry.is_draft:
+        raise LogError("published")
+    _apply(entry, proposal, **fields)
+    db.session.commit()
+    return entry
+
+
+def link_comments(entry: ResponseEntry, comment_ids: list[int]) -> None:
+    """Set the comments a draft answers (only this proposal's comments)."""
+    if not entry.is_draft:
+        raise LogError("published")
+    ids = set(comment_ids)
+    found = set(db.session.scalars(
+        db.select(Comment.id).where(Comment.id.in_(ids), Comment.proposal_id == entry.proposal_id)
+    )) if ids else set()
+    if found != ids:
+        raise LogError("bad_comment", "comments")
+    db.session.execute(db.delete(EntryComment).where(EntryComment.entry_id == entry.id))
+    db.session.add_all(EntryComment(entry_id=entry.id, comment_id=cid) for cid in sorted(ids))
+    db.session.commit()
+
+
+def linked_comment_ids(entry: ResponseEntry) -> list[int]:
+    return list(db.session.scalars(
+        db.select(EntryComment.comment_id).where(EntryComment.entry_id == entry.id)
+        .order_by(EntryComment.comment_id)
+    ))
+
+
+HASHED_FIELDS = (
+    "district_id", "sequence", "proposal_id", "heard", "outcome", "reasons", "from_version_id",
+    "to_version_id", "changed_fields", "amends_sequence", "comment_ids", "published_at",
+    "previous_hash",
+)
+
+
+def record_of(entry: ResponseEntry, comment_ids: list[int], amends_sequence: int | None) -> dict:
+    """Every public fact of a published entry, as the hash and the open data see it."""
+    return {
+        "district_id": entry.district_id,
+        "sequence": entry.sequence,
+        "proposal_id": entry.proposal_id,
+        "heard": entry.heard,
+        "outcome": str(entry.outcome),
+        "reasons": entry.reasons,
+        "from_version_id": entry.from_version_id,
+        "to_version_id": entry.to_version_id,
+        "changed_fields": entry.changed_fields,
+        "amends_sequence": amends_sequence,
+        "comment_ids": sorted(comment_ids),
+        "published_at": entry.published_at.isoformat() if entry.published_at else None,
+        "previous_hash": entry.previous_hash,
+    }
+
+
+def digest(record: dict) -> str:
+    """SHA-256 over the canonical JSON of a record's hashed fields (sorted keys, no spaces)."""
+    body = {key: record.get(key) for key in HASHED_FIELDS}
+    body["comment_ids"] = sorted(body["comment_ids"] or [])
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def publish_entry(entry: ResponseEntry) -> ResponseEntry:
+    """Append the draft to the district's chain, and mark the comments it answers."""
+    if not entry.is_draft:
+        raise LogError("published")
+    if not entry.heard or not entry.reasons:
+        raise LogError("incomplete")
+    # Lock the district's chain head so two publications cannot take the same place.
+    head = db.session.scalar(
+        db.select(ResponseEntry)
+        .where(ResponseEntry.district_id == entry.district_id, ResponseEntry.sequence.is_not(None))
+        .order_by(ResponseEntry.sequence.desc()).limit(1).with_for_update()
+    )
+    entry.sequence = (head.sequence if head else 0) + 1
+    entry.previous_hash = head.entry_hash if head else GENESIS
+    entry.published_at = utcnow().replace(microsecond=0)
+    comment_ids = linked_comment_ids(entry)
+    amends = db.session.get(ResponseEntry, entry.amends_id) if entry.amends_id else None
+    entry.entry_hash = digest(record_of(entry, comment_ids, amends.sequence if amends else None))
+    if comment_ids:
+        db.session.execute(
+            db.update(Comment).where(Comment.id.in_(comment_ids))
+            .values(addressed_in_id=entry.id, disposition=Disposition.RESPONSE_LOG)
+        )
+    db.session.commit()
+    return entry
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    entries: int
+    head: str | None
+    first_bad_sequence: int | None = None
+
+
+def verify_records(records: list[dict]) -> Verification:
+    """Check a chain given as records (each with its fields, previous_hash and entry_hash)."""
+    previous = GENESIS
+    ordered = sorted(records, key=lambda record: record["sequence"])
+    for record in ordered:
+        if record.get("previous_hash") != previous or digest(record) != record.get("entry_hash"):
+            return Verification(False, len(records), None, record["sequence"])
+        previous = record["entry_hash"]
+    return Verification(True, len(records), previous if records else None)
+
+
+def export_records(district_id: int) -> list[dict]:
+    """The district's published chain as plain records: three queries however long it is."""
+    entries = db.session.scalars(
+        db.select(ResponseEntry)
+        .where(ResponseEntry.district_id == district_id, ResponseEntry.sequence.is_not(None))
+        .order_by(ResponseEntry.sequence)
+    ).all()
+    links: dict[int, list[int]] = {}
+    for entry_id, comment_id in db.session.execute(
+        db.select(EntryComment.entry_id, EntryComment.comment_id)
+        .join(ResponseEntry, ResponseEntry.id == EntryComment.entry_id)
+        .where(ResponseEntry.district_id == district_id)
+    ):
+        links.setdefault(entry_id, []).append(comment_id)
+    sequences = {entry.id: entry.sequence for entry in entries}
+    records = []
+    for entry in entries:
+        record = record_of(entry, links.get(entry.id, []), sequences.get(entry.amends_id))
+        record["entry_hash"] = entry.entry_hash
+        records.append(record)
+    return records
+
+
+def verify_district(district_id: int) -> Verification:
+    """Recompute every hash of the district's chain from the database."""
+    return verify_records(export_records(district_id))
