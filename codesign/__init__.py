@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, flash, g, request
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.proposals.views import bp as proposals_bp
     from codesign.votes.views import bp as votes_bp
     from codesign.comments.views import bp as comments_bp
+    from codesign.responselog.views import bp as responselog_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(votes_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(responselog_bp)
     register_error_handlers(app)
 
 
@@ -163,5 +165,6 @@ def _register_request_hooks(app: Flask) -> None:
         locale_name=locale_name,
         now=utcnow,
         format_moment=lambda moment: f"{format_date(moment, 'long')} {format_time(moment, 'short')}",
-        format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal
+        format_date=format_date,
+        format_percent=format_percent, format_datetime=format_datetime, format_decimal=format_decimal
     )

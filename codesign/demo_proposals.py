@@ -112,6 +112,9 @@ def load_demo_proposals(district, staff) -> bool:
     from codesign.demo_comments import load_demo_comments
 
     load_demo_comments(voters, {ATTENDANCE_V1["title"]: attendance, CLIMATE["title"]: climate})
+    from codesign.demo_log import load_demo_log
+
+    load_demo_log(attendance, staff)
     return True
 
 

@@ -72,3 +72,14 @@ def test_demo_has_proposals_in_every_state(app, runner, client):
         assert db.session.scalar(sa.select(sa.func.count(Comment.id)).where(Comment.official_answer != ""))
         assert db.session.scalar(sa.select(sa.func.count(Comment.id)).where(Comment.parent_id.is_not(None)))
     assert 'lang="vi"' in proposal_page or 'lang="zh"' in proposal_page
+    from codesign.responselog.models import Outcome, ResponseEntry
+    from codesign.responselog.service import verify_district
+
+    with app.app_context():
+        entries = db.session.scalars(sa.select(ResponseEntry).order_by(ResponseEntry.sequence)).all()
+        assert len(entries) == 4 and entries[-1].amends_id == entries[0].id
+        assert Outcome.NOT_CHANGED in {e.outcome for e in entries}
+        assert verify_district(entries[0].district_id).ok
+        linked_languages = set(db.session.scalars(
+            sa.select(Comment.language).where(Comment.addressed_in_id == entries[0].id)))
+        assert len(linked_languages) >= 3

@@ -167,6 +167,7 @@ class CommentPage:
     comments: list[Comment]
     replies: dict[int, list[Comment]] = field(default_factory=dict)
     my_metoos: set[int] = field(default_factory=set)
+    entry_sequences: dict[int, int] = field(default_factory=dict)
     has_more: bool = False
     offset: int = 0
 
@@ -195,6 +196,9 @@ def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 
             db.select(Comment).where(Comment.parent_id.in_(ids)).order_by(Comment.id)
         ):
             page.replies.setdefault(reply.parent_id, []).append(reply)
+        from codesign.responselog.service import sequences_of
+
+        page.entry_sequences = sequences_of({c.addressed_in_id for c in page.comments if c.addressed_in_id})
         if user is not None and user.is_authenticated:
             all_ids = ids + [r.id for replies in page.replies.values() for r in replies]
             page.my_metoos = set(db.session.scalars(

@@ -142,6 +142,9 @@ def show(proposal_id: int, comment_id: int):
     top = comment if comment.parent_id is None else _comment_or_404(proposal, comment.parent_id)
     page = service.CommentPage(comments=[top])
     page.replies[top.id] = service.list_replies(top)
+    from codesign.responselog.service import sequences_of
+
+    page.entry_sequences = sequences_of({top.addressed_in_id} - {None})
     return render_template(
         "comments/show.html", proposal=proposal, comment=top, comment_page=page,
         reply_form=ReplyForm(parent_id=top.id), action_form=Form(),

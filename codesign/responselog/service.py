@@ -211,3 +211,108 @@ def export_records(district_id: int) -> list[dict]:
 def verify_district(district_id: int) -> Verification:
     """Recompute every hash of the district's chain from the database."""
     return verify_records(export_records(district_id))
+
+
+ENTRIES_PER_PAGE = 20
+EXCERPTS_PER_ENTRY = 3
+
+
+def list_entries(district_id: int, *, proposal_id: int | None = None, include_drafts: bool = False,
+                 page: int = 1):
+    """A page of entries, newest first (drafts, for staff, before them)."""
+    query = db.select(ResponseEntry).where(ResponseEntry.district_id == district_id)
+    if proposal_id is not None:
+        query = query.where(ResponseEntry.proposal_id == proposal_id)
+    if not include_drafts:
+        query = query.where(ResponseEntry.sequence.is_not(None))
+    query = query.order_by(ResponseEntry.sequence.is_not(None), ResponseEntry.sequence.desc(),
+                           ResponseEntry.id.desc())
+    return db.paginate(query, page=page, per_page=ENTRIES_PER_PAGE, error_out=False, count=True)
+
+
+@dataclass
+class EntryDetails:
+    excerpts: list
+    comment_count: int
+    people_by_group: object  # SuppressedBreakdown
+    amends_sequence: int | None
+    corrected_by: list[int]
+    from_number: int | None
+    to_number: int | None
+
+
+def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments: bool = False) -> dict:
+    """What the log shows beside each entry, for a whole page of entries in a few queries."""
+    from codesign.accounts.models import StakeholderGroup
+    from codesign.suppression import suppress_small_counts
+
+    ids = [entry.id for entry in entries]
+    if not ids:
+        return {}
+    comments: dict[int, list[Comment]] = {entry_id: [] for entry_id in ids}
+    for entry_id, comment in db.session.execute(
+        db.select(EntryComment.entry_id, Comment)
+        .join(Comment, Comment.id == EntryComment.comment_id)
+        .where(EntryComment.entry_id.in_(ids))
+        .order_by(EntryComment.entry_id, Comment.id)
+    ):
+        comments[entry_id].append(comment)
+    people: dict[int, dict] = {entry_id: {group: 0 for group in StakeholderGroup} for entry_id in ids}
+    for entry_id, group, count in db.session.execute(
+        db.select(EntryComment.entry_id, Comment.stakeholder_group, db.func.count(db.distinct(Comment.author_id)))
+        .join(Comment, Comment.id == EntryComment.comment_id)
+        .where(EntryComment.entry_id.in_(ids))
+        .group_by(EntryComment.entry_id, Comment.stakeholder_group)
+    ):
+        people[entry_id][group] = count
+    amended_ids = {entry.amends_id for entry in entries if entry.amends_id}
+    sequences = dict(db.session.execute(
+        db.select(ResponseEntry.id, ResponseEntry.sequence).where(ResponseEntry.id.in_(amended_ids))
+    ).all()) if amended_ids else {}
+    corrections: dict[int, list[int]] = {entry_id: [] for entry_id in ids}
+    for amends_id, sequence in db.session.execute(
+        db.select(ResponseEntry.amends_id, ResponseEntry.sequence)
+        .where(ResponseEntry.amends_id.in_(ids), ResponseEntry.sequence.is_not(None))
+        .order_by(ResponseEntry.sequence)
+    ):
+        corrections[amends_id].append(sequence)
+    version_ids = {v for entry in entries for v in (entry.from_version_id, entry.to_version_id) if v}
+    numbers = dict(db.session.execute(
+        db.select(ProposalVersion.id, ProposalVersion.number).where(ProposalVersion.id.in_(version_ids))
+    ).all()) if version_ids else {}
+    return {
+        entry.id: EntryDetails(
+            excerpts=[c for c in comments[entry.id] if not c.withdrawn][: None if all_comments else EXCERPTS_PER_ENTRY],
+            comment_count=len(comments[entry.id]),
+            people_by_group=suppress_small_counts(people[entry.id], threshold),
+            amends_sequence=sequences.get(entry.amends_id),
+            corrected_by=corrections[entry.id],
+            from_number=numbers.get(entry.from_version_id),
+            to_number=numbers.get(entry.to_version_id),
+        )
+        for entry in entries
+    }
+
+
+def coverage(proposal_id: int) -> tuple[int, int]:
+    """(comments with a disposition other than open, all comments) for a proposal."""
+    total, settled = db.session.execute(
+        db.select(db.func.count(Comment.id),
+                  db.func.count(Comment.id).filter(Comment.disposition != Disposition.OPEN))
+        .where(Comment.proposal_id == proposal_id)
+    ).one()
+    return settled, total
+
+
+def entry_by_sequence(district_id: int, sequence: int) -> ResponseEntry | None:
+    return db.session.scalar(db.select(ResponseEntry).where(
+        ResponseEntry.district_id == district_id, ResponseEntry.sequence == sequence))
+
+
+def sequences_of(entry_ids: set[int]) -> dict[int, int]:
+    """Entry sequence numbers by id, for "answered in entry N" links."""
+    if not entry_ids:
+        return {}
+    return dict(db.session.execute(
+        db.select(ResponseEntry.id, ResponseEntry.sequence).where(ResponseEntry.id.in_(entry_ids))
+    ).all())

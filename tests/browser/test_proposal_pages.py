@@ -32,7 +32,9 @@ def demo_proposals(app, make_district, make_user):
 def test_proposal_pages_are_accessible(page, demo_proposals, check_accessibility, language):
     revised, draft = demo_proposals
     public = ["/d/riverside/", f"/d/riverside/proposals/{revised}/",
-              f"/d/riverside/proposals/{revised}/versions/", f"/d/riverside/proposals/{revised}/versions/1"]
+              f"/d/riverside/proposals/{revised}/versions/", f"/d/riverside/proposals/{revised}/versions/1",
+              "/d/riverside/log/", "/d/riverside/log/1", "/d/riverside/log/4", "/d/riverside/log/verify",
+              f"/d/riverside/proposals/{revised}/log/"]
     page.goto("/d/riverside/")
     page.get_by_role("button", name=language).click()
     page.wait_for_load_state()
@@ -44,7 +46,8 @@ def test_proposal_pages_are_accessible(page, demo_proposals, check_accessibility
     for url in ("/d/riverside/proposals/new", f"/d/riverside/proposals/{draft}/",
                 f"/d/riverside/proposals/{draft}/draft", f"/d/riverside/proposals/{draft}/publish",
                 f"/d/riverside/proposals/{revised}/changes", f"/d/riverside/proposals/{revised}/decide",
-                f"/d/riverside/proposals/{revised}/comments/?offset=20"):
+                f"/d/riverside/proposals/{revised}/comments/?offset=20",
+                f"/d/riverside/proposals/{revised}/log/new"):
         page.goto(url)
         check_accessibility(page)
 

@@ -1,0 +1,31 @@
+"""The form staff use to write a response-log entry."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from codesign.forms import Form, choice_required, length, no_control_characters, options, required
+from codesign.responselog.models import OUTCOME_LABELS, TEXT_MAX
+
+
+class CommentChoices(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        """Unknown ids are refused by the service with a clear message, not here."""
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class EntryForm(Form):
+    heard = TextAreaField(_l("What we heard"), validators=[required(), length(max=TEXT_MAX), no_control_characters])
+    outcome = RadioField(_l("What we did"), choices=options(OUTCOME_LABELS.items()),
+                         validators=[choice_required()])
+    reasons = TextAreaField(_l("Our reasons"), validators=[required(), length(max=TEXT_MAX), no_control_characters])
+    change = SelectField(_l("The version change it produced"), validators=[required()])
+    amends = SelectField(_l("Corrects an earlier entry"), coerce=_optional_int)
+    comments = CommentChoices(_l("Comments this entry answers"), coerce=int)

@@ -1,0 +1,207 @@
+"""The response log: public pages, verification, and staff writing entries."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from codesign.authz import has_role, require_role
+from codesign.comments import service as comments_service
+from codesign.comments.views import filters_from_request
+from codesign.districts.models import Role
+from codesign.forms import Form
+from codesign.proposals.models import VERSION_FIELD_LABELS
+from codesign.proposals.service import get_proposal, published_versions
+from codesign.responselog import bp, service
+from codesign.responselog.forms import EntryForm
+from codesign.responselog.models import Outcome, ResponseEntry
+
+LOG_ERRORS = {
+    "bad_version": _l("Choose a version change of this proposal."),
+    "bad_amends": _l("Choose a published entry of this proposal to correct."),
+    "bad_comment": _l("Only this proposal's comments can be linked."),
+    "published": _l("Published entries cannot be changed. Write a new entry that corrects it."),
+    "incomplete": _l("Write what you heard and your reasons before publishing."),
+}
+PICKER_LIMIT = 50
+
+
+def _is_staff() -> bool:
+    return has_role(current_user, g.district, Role.STAFF)
+
+
+def _proposal_or_404(proposal_id: int):
+    proposal = get_proposal(g.district, proposal_id)
+    if proposal is None or proposal.current_version_id is None:
+        abort(404)
+    return proposal
+
+
+def _render_log(template: str, pagination, **context):
+    entries = list(pagination.items)
+    return render_template(
+        template, entries=entries, pagination=pagination,
+        details=service.entry_details(entries, g.district.suppression_threshold),
+        field_labels=dict(VERSION_FIELD_LABELS), **context,
+    )
+
+
+@bp.route("/log/")
+def district_log():
+    """The district's whole response log, newest first."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    return _render_log("responselog/district_log.html", service.list_entries(g.district.id, page=page))
+
+
+@bp.route("/log/<int:sequence>")
+def entry(sequence: int):
+    """One published entry with every comment it answers."""
+    found = service.entry_by_sequence(g.district.id, sequence)
+    if found is None:
+        abort(404)
+    proposal = _proposal_or_404(found.proposal_id)
+    return render_template(
+        "responselog/entry.html", entry=found, proposal=proposal,
+        details=service.entry_details([found], g.district.suppression_threshold, all_comments=True),
+        field_labels=dict(VERSION_FIELD_LABELS),
+    )
+
+
+@bp.route("/log/verify")
+def verify():
+    """Recompute the chain and show its head, so anyone can compare it with an export."""
+    return render_template("responselog/verify.html", result=service.verify_district(g.district.id))
+
+
+@bp.route("/proposals/<int:proposal_id>/log/")
+def proposal_log(proposal_id: int):
+    """One proposal's entries, with its coverage; staff also see drafts."""
+    proposal = _proposal_or_404(proposal_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    settled, total = service.coverage(proposal.id)
+    return _render_log(
+        "responselog/proposal_log.html",
+        service.list_entries(g.district.id, proposal_id=proposal.id, include_drafts=_is_staff(), page=page),
+        proposal=proposal, is_staff=_is_staff(), settled=settled, total=total, action_form=Form(),
+    )
+
+
+def _version_changes(proposal):
+    versions = published_versions(proposal)
+    choices = [("none", _("No version change"))]
+    choices += [(f"{a.id}:{b.id}", _("From version %(old)s to version %(new)s", old=a.number, new=b.number))
+                for a, b in zip(versions, versions[1:], strict=False)]
+    return choices
+
+
+def _entry_form(proposal, entry: ResponseEntry | None):
+    form = EntryForm(obj=entry)
+    form.change.choices = _version_changes(proposal)
+    published = [e for e in service.list_entries(g.district.id, proposal_id=proposal.id, page=1).items
+                 if entry is None or e.id != entry.id]
+    form.amends.choices = [(None, _("No, this is a new entry"))] + [
+        (e.id, _("Entry %(number)s", number=e.sequence)) for e in published]
+    if entry is not None and not form.is_submitted():
+        form.change.data = f"{entry.from_version_id}:{entry.to_version_id}" if entry.from_version_id else "none"
+    return form
+
+
+def _fields(form) -> dict:
+    from_id = to_id = None
+    if form.change.data and form.change.data != "none":
+        from_id, to_id = (int(part) for part in form.change.data.split(":"))
+    return dict(heard=form.heard.data, outcome=Outcome(form.outcome.data), reasons=form.reasons.data,
+                from_version_id=from_id, to_version_id=to_id, amends_id=form.amends.data)
+
+
+@bp.route("/proposals/<int:proposal_id>/log/new", methods=["GET", "POST"])
+def new_entry(proposal_id: int):
+    """Start a draft entry (staff)."""
+    require_role(g.district, Role.STAFF)
+    proposal = _proposal_or_404(proposal_id)
+    form = _entry_form(proposal, None)
+    form.comments.choices = []
+    del form.comments  # comments are picked on the draft's own page, with filters
+    if form.validate_on_submit():
+        try:
+            created = service.create_entry(proposal, current_user, **_fields(form))
+        except service.LogError as error:
+            form.form_errors.append(LOG_ERRORS[error.code])
+        else:
+            flash(_("The draft entry is saved. Now choose the comments it answers."), "success")
+            return redirect(url_for("responselog.edit_entry", proposal_id=proposal.id, entry_id=created.id), code=303)
+    return render_template("responselog/edit.html", form=form, proposal=proposal, entry=None), (
+        422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/proposals/<int:proposal_id>/log/<int:entry_id>/edit", methods=["GET", "POST"])
+def edit_entry(proposal_id: int, entry_id: int):
+    """Edit a draft entry and pick the comments it answers (staff)."""
+    require_role(g.district, Role.STAFF)
+    proposal = _proposal_or_404(proposal_id)
+    draft = g_entry(proposal, entry_id)
+    if not draft.is_draft:
+        flash(str(LOG_ERRORS["published"]), "error")
+        return redirect(url_for("responselog.entry", sequence=draft.sequence), code=303)
+    filters = filters_from_request()
+    shown = comments_service.list_comments(proposal, filters, limit=PICKER_LIMIT).comments
+    linked = set(service.linked_comment_ids(draft))
+    form = _entry_form(proposal, draft)
+    form.comments.choices = [(c.id, c.body[:200] or _("(withdrawn)")) for c in shown]
+    if not form.is_submitted():
+        form.comments.data = [c.id for c in shown if c.id in linked]
+    if form.validate_on_submit():
+        # Links hidden by the filters stay; the shown ones follow the checkboxes.
+        keep = linked - {c.id for c in shown}
+        try:
+            service.update_entry(draft, proposal, **_fields(form))
+            service.link_comments(draft, sorted(keep | set(form.comments.data or [])))
+        except service.LogError as error:
+            form.form_errors.append(LOG_ERRORS[error.code])
+        else:
+            flash(_("The draft entry is saved."), "success")
+            return redirect(url_for("responselog.edit_entry", proposal_id=proposal.id, entry_id=draft.id,
+                                    **filters.as_args()), code=303)
+    return render_template(
+        "responselog/edit.html", form=form, proposal=proposal, entry=draft, shown=shown,
+        linked_count=len(linked), comment_filters=filters, action_form=Form(),
+        **_filter_choices(),
+    ), (422 if form.errors or form.form_errors else 200)
+
+
+def _filter_choices() -> dict:
+    from codesign.accounts.models import STAKEHOLDER_LABELS
+    from codesign.comments.models import KIND_LABELS, SECTION_LABELS
+    from codesign.i18n import CONTENT_LANGUAGES
+
+    return {
+        "kind_labels": KIND_LABELS, "section_labels": SECTION_LABELS, "group_labels": STAKEHOLDER_LABELS,
+        "language_choices": [(loc.code, loc.native_name) for loc in CONTENT_LANGUAGES.values()],
+    }
+
+
+def g_entry(proposal, entry_id: int) -> ResponseEntry:
+    from codesign.extensions import db
+
+    found = db.session.get(ResponseEntry, entry_id)
+    if found is None or found.proposal_id != proposal.id:
+        abort(404)
+    return found
+
+
+@bp.route("/proposals/<int:proposal_id>/log/<int:entry_id>/publish", methods=["POST"])
+def publish_entry(proposal_id: int, entry_id: int):
+    """Publish a draft into the chain (staff). It can never be edited afterwards."""
+    require_role(g.district, Role.STAFF)
+    proposal = _proposal_or_404(proposal_id)
+    draft = g_entry(proposal, entry_id)
+    if Form().validate_on_submit():
+        try:
+            published = service.publish_entry(draft)
+        except service.LogError as error:
+            flash(str(LOG_ERRORS[error.code]), "error")
+        else:
+            flash(_("Entry %(number)s is published.", number=published.sequence), "success")
+            return redirect(url_for("responselog.entry", sequence=published.sequence), code=303)
+    return redirect(url_for("responselog.proposal_log", proposal_id=proposal.id), code=303)
