@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from codesign.forms import (
@@ -76,3 +76,4 @@ class DecisionForm(Form):
     note = _text(_l("Decision note"), WHAT_CHANGED_MAX,
                  description=_l("In plain words: what was decided and why."), required_field=True)
     board_meeting_on = DateField(_l("Board meeting date"), validators=[Optional()])
+    confirm_open = BooleanField(_l("Decide anyway, and show how many comments were still open"))

@@ -88,6 +88,8 @@ class Proposal(TimestampMixin, db.Model):
     decision: Mapped[Decision | None] = mapped_column(enum_type(Decision, 32))
     decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     board_meeting_on: Mapped[date | None] = mapped_column(sa.Date)
+    # How many comments were still "open" when the decision was recorded (staff confirmed it).
+    open_comments_at_decision: Mapped[int | None] = mapped_column()
     # The newest published version, kept here so lists need no per-row lookup.
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposal_version.id", use_alter=True, ondelete="SET NULL")

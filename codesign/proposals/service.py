@@ -202,13 +202,28 @@ def move_to_review(proposal: Proposal, now: datetime | None = None) -> None:
     db.session.commit()
 
 
+def open_comment_count(proposal: Proposal) -> int:
+    """Comments whose disposition is still "open"."""
+    from codesign.comments.models import Comment, Disposition
+
+    return db.session.scalar(db.select(db.func.count(Comment.id)).where(
+        Comment.proposal_id == proposal.id, Comment.disposition == Disposition.OPEN)) or 0
+
+
 def record_decision(proposal: Proposal, decision, *, note: str, board_meeting_on=None,
-                    now: datetime | None = None) -> None:
-    """The decision, with the district's note and the board meeting it was taken at."""
+                    confirm_open_comments: bool = False, now: datetime | None = None) -> None:
+    """The decision, with the district's note and the board meeting it was taken at.
+
+    With comments still open, staff must confirm; the count is kept on the decision.
+    """
     if proposal.status not in (ProposalStatus.OPEN, ProposalStatus.REVIEW):
         raise ProposalError("decision", "not_decidable")
     if not note.strip():
         raise ProposalError("note", "note_required")
+    still_open = open_comment_count(proposal)
+    if still_open and not confirm_open_comments:
+        raise ProposalError("confirm_open", "open_comments")
+    proposal.open_comments_at_decision = still_open
     now = now or utcnow()
     proposal.status = ProposalStatus.DECIDED
     proposal.decision = decision

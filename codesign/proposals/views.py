@@ -20,6 +20,7 @@ LIFECYCLE_ERRORS = {
     "not_open": _l("Only a proposal that is open for input can move to review."),
     "not_decidable": _l("This proposal cannot be decided now: it is a draft or already decided."),
     "note_required": _l("Write a decision note."),
+    "open_comments": _l("Some comments are still open. Answer them, or confirm below to decide anyway."),
 }
 PUBLISH_ERRORS = {
     "card_incomplete": _l("Fill in the title, the short summary and every part of the data card before publishing."),
@@ -196,13 +197,15 @@ def decide(proposal_id: int):
     if form.validate_on_submit():
         try:
             service.record_decision(proposal, Decision(form.decision.data), note=form.note.data,
-                                    board_meeting_on=form.board_meeting_on.data)
+                                    board_meeting_on=form.board_meeting_on.data,
+                                    confirm_open_comments=form.confirm_open.data)
         except service.ProposalError as error:
             form.form_errors.append(LIFECYCLE_ERRORS[error.code])
         else:
             flash(_("The decision is recorded."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id), code=303)
-    return render_template("proposals/decide.html", form=form, proposal=proposal), (
+    return render_template("proposals/decide.html", form=form, proposal=proposal,
+                           open_comments=service.open_comment_count(proposal)), (
         422 if form.errors or form.form_errors else 200
     )
 

@@ -205,3 +205,15 @@ def publish_entry(proposal_id: int, entry_id: int):
             flash(_("Entry %(number)s is published.", number=published.sequence), "success")
             return redirect(url_for("responselog.entry", sequence=published.sequence), code=303)
     return redirect(url_for("responselog.proposal_log", proposal_id=proposal.id), code=303)
+
+
+@bp.route("/log.json")
+def export_json():
+    """The district's published log with its hashes, for anyone to keep and verify."""
+    from flask import jsonify
+
+    records = service.export_records(g.district.id)
+    response = jsonify({"district": g.district.slug, "entries": records,
+                        "chain_head": records[-1]["entry_hash"] if records else None})
+    response.headers["Content-Disposition"] = f'attachment; filename="{g.district.slug}-response-log.json"'
+    return response

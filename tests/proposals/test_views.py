@@ -268,3 +268,28 @@ def test_proposal_page_shows_time_left(app, staff, client):
     publish(staff, proposal_id, closes=3)
     # Closes in 3 days less the seconds since the minute began: 2 whole days left.
     assert "2 days left." in client.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
+
+
+def test_deciding_with_open_comments_needs_confirmation_and_shows_the_count(app, staff, client, make_user):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments.service import post_comment
+
+    proposal_id = create(staff)
+    publish(staff, proposal_id)
+    make_user("lucia")
+    with app.app_context():
+        proposal = db.session.get(Proposal, int(proposal_id))
+        for n in range(2):
+            post_comment(proposal, find_user_by_login("lucia"), kind="concern", section="general",
+                         body=f"Still waiting {n}", language="en")
+    decision = {"decision": "adopted", "note": "Adopted as proposed.", "board_meeting_on": ""}
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/decide", decision)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Some comments are still open." in text and "2 comments are still open" in text
+    with app.app_context():
+        assert db.session.get(Proposal, int(proposal_id)).status == ProposalStatus.OPEN
+    response = staff.post(f"/d/riverside/proposals/{proposal_id}/decide", dict(decision, confirm_open="y"))
+    assert response.status_code == 303
+    page = client.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
+    assert "2 comments had no answer yet when this was decided." in page

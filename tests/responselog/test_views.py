@@ -92,3 +92,25 @@ def test_bad_links_and_non_staff_are_refused(app, proposal_with_comments, make_o
     assert lucia.post(base + f"{entry_id}/publish", {}, token_from=base).status_code == 403
     with app.app_context():
         assert db.session.scalar(sa.select(ResponseEntry.sequence)) is None
+
+
+def test_exported_json_verifies_with_the_cli(app, client, runner, tmp_path, proposal_with_comments):  # noqa: F811
+    proposal_id, ids = proposal_with_comments
+    staff = staff_browser(app)
+    base = f"/d/riverside/proposals/{proposal_id}/log/"
+    for n in range(2):
+        edit_url = staff.post(base + "new", dict(ENTRY, heard=f"Heard {n}")).headers["Location"]
+        entry_id = int(edit_url.rstrip("/").split("/")[-2])
+        staff.post(edit_url, dict(ENTRY, heard=f"Heard {n}", comments=[str(ids[n])]))
+        staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    response = client.get("/d/riverside/log.json")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    data = response.get_json()
+    assert [e["sequence"] for e in data["entries"]] == [1, 2]
+    assert data["chain_head"] == data["entries"][-1]["entry_hash"]
+    assert "@" not in response.get_data(as_text=True)
+    exported = tmp_path / "log.json"
+    exported.write_bytes(response.get_data())
+    result = runner.invoke(args=["verify-log", "--file", str(exported)])
+    assert result.exit_code == 0, result.output
+    assert data["chain_head"] in client.get("/d/riverside/log/verify").get_data(as_text=True)
