@@ -316,3 +316,26 @@ def sequences_of(entry_ids: set[int]) -> dict[int, int]:
     return dict(db.session.execute(
         db.select(ResponseEntry.id, ResponseEntry.sequence).where(ResponseEntry.id.in_(entry_ids))
     ).all())
+
+
+def atom_feed(entries: list[ResponseEntry], *, feed_id: str, title: str, self_url: str,
+              alternate_url: str, entry_url, outcome_label) -> bytes:
+    """An Atom feed of published entries (newest first), built with feedgen."""
+    from feedgen.feed import FeedGenerator
+
+    feed = FeedGenerator()
+    feed.id(feed_id)
+    feed.title(title)
+    feed.link(href=self_url, rel="self")
+    feed.link(href=alternate_url, rel="alternate")
+    feed.updated(entries[0].published_at if entries else utcnow())
+    for entry in reversed(entries):  # feedgen prepends: add oldest first to list newest first
+        item = feed.add_entry()
+        url = entry_url(entry)
+        item.id(url)
+        item.title(f"{entry.sequence}. {outcome_label(entry)}")
+        item.link(href=url)
+        item.published(entry.published_at)
+        item.updated(entry.published_at)
+        item.content(f"{entry.heard}\n\n{entry.reasons}", type="text")
+    return feed.atom_str(pretty=False)

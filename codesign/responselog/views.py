@@ -217,3 +217,35 @@ def export_json():
                         "chain_head": records[-1]["entry_hash"] if records else None})
     response.headers["Content-Disposition"] = f'attachment; filename="{g.district.slug}-response-log.json"'
     return response
+
+
+def _feed_response(pagination, title: str, alternate: str):
+    from flask import make_response
+
+    entries = list(pagination.items)
+    body = service.atom_feed(
+        entries, feed_id=request.url, title=title, self_url=request.url, alternate_url=alternate,
+        entry_url=lambda e: url_for("responselog.entry", sequence=e.sequence, _external=True),
+        outcome_label=lambda e: str(e.outcome.label),
+    )
+    response = make_response(body)
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.route("/log.atom")
+def district_feed():
+    """Atom feed of the district's response log."""
+    return _feed_response(service.list_entries(g.district.id), _("Response log: %(district)s", district=g.district.name),
+                          url_for("responselog.district_log", _external=True))
+
+
+@bp.route("/proposals/<int:proposal_id>/log.atom")
+def proposal_feed(proposal_id: int):
+    """Atom feed of one proposal's response log."""
+    proposal = _proposal_or_404(proposal_id)
+    return _feed_response(
+        service.list_entries(g.district.id, proposal_id=proposal.id),
+        _("Response log: %(proposal)s", proposal=proposal.current_version.title),
+        url_for("responselog.proposal_log", proposal_id=proposal.id, _external=True),
+    )

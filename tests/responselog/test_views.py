@@ -114,3 +114,25 @@ def test_exported_json_verifies_with_the_cli(app, client, runner, tmp_path, prop
     result = runner.invoke(args=["verify-log", "--file", str(exported)])
     assert result.exit_code == 0, result.output
     assert data["chain_head"] in client.get("/d/riverside/log/verify").get_data(as_text=True)
+
+
+def test_atom_feeds(app, client, proposal_with_comments):  # noqa: F811
+    import xml.etree.ElementTree as ET
+
+    proposal_id, ids = proposal_with_comments
+    staff = staff_browser(app)
+    base = f"/d/riverside/proposals/{proposal_id}/log/"
+    for n in range(2):
+        edit_url = staff.post(base + "new", dict(ENTRY, heard=f"Heard number {n}")).headers["Location"]
+        entry_id = int(edit_url.rstrip("/").split("/")[-2])
+        staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    staff.post(base + "new", dict(ENTRY, heard="An unpublished draft"))
+    for url in ("/d/riverside/log.atom", f"/d/riverside/proposals/{proposal_id}/log.atom"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+        root = ET.fromstring(response.get_data())
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        titles = [e.find("a:title", ns).text for e in root.findall("a:entry", ns)]
+        assert titles == ["2. Changed", "1. Changed"]
+        assert b"An unpublished draft" not in response.get_data()
+        assert root.find("a:entry/a:link", ns).get("href").endswith("/d/riverside/log/2")
