@@ -51,3 +51,9 @@ def load_demo_log(proposal, staff) -> None:
         from_version_id=None, to_version_id=None, amends_id=published[0].id,
     )
     service.publish_entry(correction)
+    from codesign.accounts.models import User
+
+    objector = db.session.scalar(db.select(User).where(User.username == "demo-voter-007"))
+    if objector is not None:
+        service.contest_entry(published[2], objector,
+                              "Recording why my child was absent is still too much. A counselor can ask us.")

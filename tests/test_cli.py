@@ -83,3 +83,6 @@ def test_demo_has_proposals_in_every_state(app, runner, client):
         linked_languages = set(db.session.scalars(
             sa.select(Comment.language).where(Comment.addressed_in_id == entries[0].id)))
         assert len(linked_languages) >= 3
+        from codesign.responselog.models import Contest
+
+        assert db.session.scalar(sa.select(sa.func.count(Contest.id))) == 1

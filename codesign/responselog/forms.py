@@ -6,7 +6,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from codesign.forms import Form, choice_required, length, no_control_characters, options, required
-from codesign.responselog.models import OUTCOME_LABELS, TEXT_MAX
+from codesign.responselog.models import CONTEST_REASON_MAX, OUTCOME_LABELS, TEXT_MAX
 
 
 class CommentChoices(SelectMultipleField):
@@ -29,3 +29,8 @@ class EntryForm(Form):
     change = SelectField(_l("The version change it produced"), validators=[required()])
     amends = SelectField(_l("Corrects an earlier entry"), coerce=_optional_int)
     comments = CommentChoices(_l("Comments this entry answers"), coerce=int)
+
+
+class ContestForm(Form):
+    reason = TextAreaField(_l("Why does this not address your concern?"),
+                           validators=[required(), length(min=5, max=CONTEST_REASON_MAX), no_control_characters])

@@ -72,3 +72,19 @@ class EntryComment(db.Model):
                                           primary_key=True)
     comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"),
                                             primary_key=True, index=True)
+
+
+CONTEST_REASON_MAX = 500
+
+
+class Contest(TimestampMixin, db.Model):
+    """A participant says an entry does not address their concern; once per person."""
+
+    __tablename__ = "response_contest"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("response_entry.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.String(CONTEST_REASON_MAX))
+
+    __table_args__ = (sa.UniqueConstraint("entry_id", "user_id"),)

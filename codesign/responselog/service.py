@@ -15,7 +15,7 @@ from codesign.db import utcnow
 from codesign.extensions import db
 from codesign.proposals.diff import changed, word_diff
 from codesign.proposals.models import VERSION_TEXT_FIELDS, Proposal, ProposalVersion
-from codesign.responselog.models import EntryComment, Outcome, ResponseEntry
+from codesign.responselog.models import Contest, EntryComment, Outcome, ResponseEntry
 
 GENESIS = "0" * 64
 
@@ -239,12 +239,13 @@ class EntryDetails:
     corrected_by: list[int]
     from_number: int | None
     to_number: int | None
+    contests: object  # ShownCount: people who said it does not address their concern
 
 
 def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments: bool = False) -> dict:
     """What the log shows beside each entry, for a whole page of entries in a few queries."""
     from codesign.accounts.models import StakeholderGroup
-    from codesign.suppression import suppress_small_counts
+    from codesign.suppression import show_count, suppress_small_counts
 
     ids = [entry.id for entry in entries]
     if not ids:
@@ -276,6 +277,10 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
         .order_by(ResponseEntry.sequence)
     ):
         corrections[amends_id].append(sequence)
+    contest_counts = dict(db.session.execute(
+        db.select(Contest.entry_id, db.func.count(Contest.id)).where(Contest.entry_id.in_(ids))
+        .group_by(Contest.entry_id)
+    ).all())
     version_ids = {v for entry in entries for v in (entry.from_version_id, entry.to_version_id) if v}
     numbers = dict(db.session.execute(
         db.select(ProposalVersion.id, ProposalVersion.number).where(ProposalVersion.id.in_(version_ids))
@@ -289,6 +294,7 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
             corrected_by=corrections[entry.id],
             from_number=numbers.get(entry.from_version_id),
             to_number=numbers.get(entry.to_version_id),
+            contests=show_count(contest_counts.get(entry.id, 0), threshold),
         )
         for entry in entries
     }
@@ -339,3 +345,30 @@ def atom_feed(entries: list[ResponseEntry], *, feed_id: str, title: str, self_ur
         item.updated(entry.published_at)
         item.content(f"{entry.heard}\n\n{entry.reasons}", type="text")
     return feed.atom_str(pretty=False)
+
+
+def contest_entry(entry: ResponseEntry, user, reason: str) -> bool:
+    """Record that this entry does not address the person's concern; False if already said."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    if entry.is_draft:
+        raise LogError("not_published", "reason")
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    result = db.session.execute(
+        insert(Contest).values(entry_id=entry.id, user_id=user.id, reason=reason.strip(), created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[Contest.entry_id, Contest.user_id])
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def contests_of(entry: ResponseEntry) -> list[Contest]:
+    return list(db.session.scalars(db.select(Contest).where(Contest.entry_id == entry.id).order_by(Contest.id)))
+
+
+def has_contested(entry: ResponseEntry, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return db.session.scalar(db.select(Contest.id).where(
+        Contest.entry_id == entry.id, Contest.user_id == user.id)) is not None

@@ -4,17 +4,18 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from codesign.authz import has_role, require_role
 from codesign.comments import service as comments_service
 from codesign.comments.views import filters_from_request
 from codesign.districts.models import Role
+from codesign.extensions import limiter
 from codesign.forms import Form
 from codesign.proposals.models import VERSION_FIELD_LABELS
 from codesign.proposals.service import get_proposal, published_versions
 from codesign.responselog import bp, service
-from codesign.responselog.forms import EntryForm
+from codesign.responselog.forms import ContestForm, EntryForm
 from codesign.responselog.models import Outcome, ResponseEntry
 
 LOG_ERRORS = {
@@ -23,6 +24,7 @@ LOG_ERRORS = {
     "bad_comment": _l("Only this proposal's comments can be linked."),
     "published": _l("Published entries cannot be changed. Write a new entry that corrects it."),
     "incomplete": _l("Write what you heard and your reasons before publishing."),
+    "not_published": _l("Only published entries can be answered."),
 }
 PICKER_LIMIT = 50
 
@@ -64,8 +66,28 @@ def entry(sequence: int):
     return render_template(
         "responselog/entry.html", entry=found, proposal=proposal,
         details=service.entry_details([found], g.district.suppression_threshold, all_comments=True),
-        field_labels=dict(VERSION_FIELD_LABELS),
+        field_labels=dict(VERSION_FIELD_LABELS), contest_form=ContestForm(),
+        contested=service.has_contested(found, current_user),
+        contests=service.contests_of(found) if _is_staff() else [],
     )
+
+
+@bp.route("/log/<int:sequence>/contest", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour")
+def contest(sequence: int):
+    """Say that an entry does not address your concern, with a short reason."""
+    found = service.entry_by_sequence(g.district.id, sequence)
+    if found is None:
+        abort(404)
+    form = ContestForm()
+    if form.validate_on_submit():
+        service.contest_entry(found, current_user, form.reason.data)
+        flash(_("Thank you. The district sees your reason, and the entry counts you."), "success")
+    else:
+        for error in form.reason.errors:
+            flash(error, "error")
+    return redirect(url_for("responselog.entry", sequence=sequence) + "#contest", code=303)
 
 
 @bp.route("/log/verify")

@@ -136,3 +136,32 @@ def test_atom_feeds(app, client, proposal_with_comments):  # noqa: F811
         assert titles == ["2. Changed", "1. Changed"]
         assert b"An unpublished draft" not in response.get_data()
         assert root.find("a:entry/a:link", ns).get("href").endswith("/d/riverside/log/2")
+
+
+def test_participants_contest_an_entry_once_and_the_count_is_suppressed(app, client, proposal_with_comments, make_user):  # noqa: F811
+    from codesign.responselog.models import Contest
+
+    proposal_id, ids = proposal_with_comments
+    staff = staff_browser(app)
+    base = f"/d/riverside/proposals/{proposal_id}/log/"
+    edit_url = staff.post(base + "new", ENTRY).headers["Location"]
+    entry_id = int(edit_url.rstrip("/").split("/")[-2])
+    staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    response = lucia.post("/d/riverside/log/1/contest", {"reason": "no"}, token_from="/d/riverside/log/1",
+                          follow_redirects=True)
+    assert "Use between 5 and 500 characters." in response.get_data(as_text=True)
+    for _ in range(2):
+        lucia.post("/d/riverside/log/1/contest", {"reason": "One year is still too long for us."},
+                   token_from="/d/riverside/log/1")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Contest.id))) == 1
+    public = client.get("/d/riverside/log/1").get_data(as_text=True)
+    assert "People who said it does not address their concern: fewer than 10." in public
+    assert "One year is still too long" not in public
+    assert "One year is still too long" in staff.get("/d/riverside/log/1").get_data(as_text=True)
+    assert "You said this entry does not address your concern." in lucia.get("/d/riverside/log/1").get_data(as_text=True)
+    guest = Browser(app.test_client())
+    response = guest.post("/d/riverside/log/1/contest", {"reason": "Anonymous try"}, token_from="/d/riverside/log/1")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
