@@ -132,3 +132,12 @@ def change_password():
             flash(_("Your password is changed. You were signed out everywhere else."), "success")
             return redirect(url_for("accounts.account"), code=303)
     return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/input")
+@login_required
+def my_input():
+    """What happened to my input: each comment, its status, the district's answer and log entry."""
+    from codesign.comments.service import input_of
+
+    return render_template("accounts/my_input.html", rows=input_of(current_user._get_current_object()))

@@ -254,3 +254,24 @@ def flag_comment(comment: Comment, user, reason: FlagReason, note: str = "") -> 
 
 def flags_of(comment: Comment) -> list[Flag]:
     return list(db.session.scalars(db.select(Flag).where(Flag.comment_id == comment.id).order_by(Flag.id)))
+
+
+def input_of(user, limit: int = 200) -> list[tuple]:
+    """The person's comments with where they stand: (comment, district, proposal, title, entry sequence).
+
+    One query, newest first; a comment's answer and log entry travel with it.
+    """
+    from codesign.districts.models import District
+    from codesign.proposals.models import ProposalVersion
+    from codesign.responselog.models import ResponseEntry
+
+    return list(db.session.execute(
+        db.select(Comment, District, Proposal, ProposalVersion.title, ResponseEntry.sequence)
+        .join(Proposal, Proposal.id == Comment.proposal_id)
+        .join(District, District.id == Proposal.district_id)
+        .join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+        .outerjoin(ResponseEntry, ResponseEntry.id == Comment.addressed_in_id)
+        .where(Comment.author_id == user.id)
+        .order_by(Comment.id.desc())
+        .limit(limit)
+    ).all())

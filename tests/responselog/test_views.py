@@ -165,3 +165,22 @@ def test_participants_contest_an_entry_once_and_the_count_is_suppressed(app, cli
     guest = Browser(app.test_client())
     response = guest.post("/d/riverside/log/1/contest", {"reason": "Anonymous try"}, token_from="/d/riverside/log/1")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_what_happened_to_my_input(app, proposal_with_comments, count_queries):  # noqa: F811
+    proposal_id, ids = proposal_with_comments
+    staff = staff_browser(app)
+    base = f"/d/riverside/proposals/{proposal_id}/log/"
+    edit_url = staff.post(base + "new", ENTRY).headers["Location"]
+    entry_id = int(edit_url.rstrip("/").split("/")[-2])
+    staff.post(edit_url, dict(ENTRY, comments=[str(ids[0])]))
+    staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    with count_queries() as counter:
+        page = lucia.get("/account/input").get_data(as_text=True)
+    assert page.count("Worry") == 3 and "Answered in entry 1" in page
+    assert "Will be addressed in the response log" in page
+    assert counter["n"] <= 4
+    assert lucia.get("/account").get_data(as_text=True).count('href="/account/input"') == 1
+    assert Browser(app.test_client()).get("/account/input").status_code == 302
