@@ -79,7 +79,11 @@ def comments_context(proposal, offset: int = 0) -> dict:
     form = CommentForm()
     if not form.is_submitted():
         form.language.data = current_locale_code()
+    from codesign.responselog.service import coverage
+
+    settled, total = coverage(proposal.id)
     return {
+        "coverage": (settled, total),
         "comment_page": service.list_comments(proposal, filters, offset=offset, user=current_user),
         "comment_filters": filters,
         "comment_tally": service.tally(proposal, g.district.suppression_threshold),

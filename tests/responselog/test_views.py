@@ -46,6 +46,7 @@ def test_write_link_publish_and_read(app, client, proposal_with_comments):  # no
         assert all(c.disposition == Disposition.RESPONSE_LOG for c in linked)
     proposal_page = client.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
     assert proposal_page.count("Answered in entry 1") == 2
+    assert "67% of comments have an answer or a status (2 of 3)." in proposal_page
     log = client.get(base).get_data(as_text=True)
     assert "67% of comments have an answer or a status (2 of 3)." in log
     assert "Families said three years" in client.get("/d/riverside/log/").get_data(as_text=True)
