@@ -162,7 +162,7 @@ def edit_entry(proposal_id: int, entry_id: int):
     """Edit a draft entry and pick the comments it answers (staff)."""
     require_role(g.district, Role.STAFF)
     proposal = _proposal_or_404(proposal_id)
-    draft = g_entry(proposal, entry_id)
+    draft = _entry_or_404(proposal, entry_id)
     if not draft.is_draft:
         flash(str(LOG_ERRORS["published"]), "error")
         return redirect(url_for("responselog.entry", sequence=draft.sequence), code=303)
@@ -203,7 +203,7 @@ def _filter_choices() -> dict:
     }
 
 
-def g_entry(proposal, entry_id: int) -> ResponseEntry:
+def _entry_or_404(proposal, entry_id: int) -> ResponseEntry:
     from codesign.extensions import db
 
     found = db.session.get(ResponseEntry, entry_id)
@@ -217,7 +217,7 @@ def publish_entry(proposal_id: int, entry_id: int):
     """Publish a draft into the chain (staff). It can never be edited afterwards."""
     require_role(g.district, Role.STAFF)
     proposal = _proposal_or_404(proposal_id)
-    draft = g_entry(proposal, entry_id)
+    draft = _entry_or_404(proposal, entry_id)
     if Form().validate_on_submit():
         try:
             published = service.publish_entry(draft)
