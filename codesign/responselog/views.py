@@ -10,7 +10,7 @@ from codesign.authz import has_role, require_role
 from codesign.comments import service as comments_service
 from codesign.comments.views import filters_from_request
 from codesign.districts.models import Role
-from codesign.extensions import limiter
+from codesign.extensions import db, limiter
 from codesign.forms import Form
 from codesign.proposals.models import VERSION_FIELD_LABELS
 from codesign.proposals.service import get_proposal, published_versions
@@ -204,8 +204,6 @@ def _filter_choices() -> dict:
 
 
 def _entry_or_404(proposal, entry_id: int) -> ResponseEntry:
-    from codesign.extensions import db
-
     found = db.session.get(ResponseEntry, entry_id)
     if found is None or found.proposal_id != proposal.id:
         abort(404)
