@@ -5,7 +5,13 @@ import os
 from pathlib import Path
 
 from flask import Flask, flash, g, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+)
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -48,7 +54,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from codesign import models  # noqa: F401  (every model is known to SQLAlchemy and Alembic)
-    from codesign.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from codesign.extensions import (
+        babel,
+        csrf,
+        db,
+        htmx,
+        limiter,
+        login_manager,
+        migrate,
+    )
     from codesign.i18n import select_locale
     from codesign.security import TamperEvidentSessionInterface
 
@@ -109,13 +123,13 @@ def _register_blueprints(app: Flask) -> None:
     # Importing each feature's views attaches its routes to its blueprint.
     from codesign.accounts.views import bp as accounts_bp
     from codesign.admin.views import bp as admin_bp
+    from codesign.comments.views import bp as comments_bp
     from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
     from codesign.proposals.views import bp as proposals_bp
-    from codesign.votes.views import bp as votes_bp
-    from codesign.comments.views import bp as comments_bp
     from codesign.responselog.views import bp as responselog_bp
+    from codesign.votes.views import bp as votes_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -131,7 +145,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from flask_login import current_user
 
-    from codesign.i18n import current_locale_code, locale_name, offered_locales, text_direction
+    from codesign.i18n import (
+        current_locale_code,
+        locale_name,
+        offered_locales,
+        text_direction,
+    )
     from codesign.security import set_security_headers
 
     @app.before_request

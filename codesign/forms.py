@@ -7,8 +7,8 @@ import unicodedata
 from flask_babel import get_domain
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
-from wtforms import SelectChoice, ValidationError
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 
 # Control characters other than tab, newline and carriage return never belong in text.

@@ -1,7 +1,7 @@
 """Import every feature's models so that SQLAlchemy and Alembic see the whole schema."""
 from codesign.accounts.models import User  # noqa: F401
+from codesign.comments.models import Comment, Flag, MeToo  # noqa: F401
 from codesign.districts.models import District, Membership  # noqa: F401
 from codesign.proposals.models import Proposal, ProposalVersion  # noqa: F401
-from codesign.votes.models import Vote  # noqa: F401
-from codesign.comments.models import Comment, Flag, MeToo  # noqa: F401
 from codesign.responselog.models import Contest, EntryComment, ResponseEntry  # noqa: F401
+from codesign.votes.models import Vote  # noqa: F401

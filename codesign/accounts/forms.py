@@ -12,7 +12,15 @@ from codesign.accounts.models import (
     USERNAME_MAX,
 )
 from codesign.accounts.service import PASSWORD_MAX, PASSWORD_MIN
-from codesign.forms import Form, choice_required, options, length, no_control_characters, required, strip_filter
+from codesign.forms import (
+    Form,
+    choice_required,
+    length,
+    no_control_characters,
+    options,
+    required,
+    strip_filter,
+)
 from codesign.i18n import SUPPORTED_LOCALES
 
 

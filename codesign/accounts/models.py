@@ -1,7 +1,6 @@
 """People who sign in. Email is optional: many families have none."""
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -11,10 +10,11 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from codesign.db import TimestampMixin, UTCDateTime, enum_type
+from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
 
 
-class StakeholderGroup(enum.StrEnum):
+class StakeholderGroup(LabelledEnum):
     """Who a person is, in relation to the schools; shown on their input, never their name."""
 
     STUDENT = "student"
@@ -23,18 +23,14 @@ class StakeholderGroup(enum.StrEnum):
     COMMUNITY_MEMBER = "community_member"
     COMMUNITY_ORGANIZATION = "community_organization"
 
-    @property
-    def label(self) -> str:
-        return str(STAKEHOLDER_LABELS[self])
 
-
-STAKEHOLDER_LABELS = {
+STAKEHOLDER_LABELS = with_labels(StakeholderGroup, {
     StakeholderGroup.STUDENT: _l("Student"),
     StakeholderGroup.FAMILY: _l("Parent, guardian or family member"),
     StakeholderGroup.EDUCATOR: _l("Teacher or school staff"),
     StakeholderGroup.COMMUNITY_MEMBER: _l("Community member"),
     StakeholderGroup.COMMUNITY_ORGANIZATION: _l("Community organization"),
-}
+})
 
 USERNAME_MAX = 40
 EMAIL_MAX = 254

@@ -4,12 +4,27 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, ValidationError
+from wtforms import (
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    ValidationError,
+)
 from wtforms.validators import NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from codesign.districts.models import NAME_MAX, SLUG_MAX
-from codesign.forms import Form, choice_required, input_required, options, length, no_control_characters, required, strip_filter
+from codesign.forms import (
+    Form,
+    choice_required,
+    input_required,
+    length,
+    no_control_characters,
+    options,
+    required,
+    strip_filter,
+)
 from codesign.i18n import SUPPORTED_LOCALES
 
 

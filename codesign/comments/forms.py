@@ -15,7 +15,14 @@ from codesign.comments.models import (
     KIND_LABELS,
     SECTION_LABELS,
 )
-from codesign.forms import Form, choice_required, length, no_control_characters, options, required
+from codesign.forms import (
+    Form,
+    choice_required,
+    length,
+    no_control_characters,
+    options,
+    required,
+)
 from codesign.i18n import CONTENT_LANGUAGES
 
 

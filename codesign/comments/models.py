@@ -1,7 +1,6 @@
 """Structured comments on a proposal version, and "me too"s."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from codesign.accounts.models import StakeholderGroup
 from codesign.db import TimestampMixin, UTCDateTime, enum_type
+from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
 from codesign.proposals.models import DATA_CARD_FIELDS
 
@@ -20,59 +20,47 @@ ANSWER_MAX = 4_000
 EDIT_WINDOW_MINUTES = 15
 
 
-class Kind(enum.StrEnum):
+class Kind(LabelledEnum):
     QUESTION = "question"
     CONCERN = "concern"
     SUGGESTION = "suggestion"
     SUPPORT = "support"
 
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
 
-
-KIND_LABELS = {
+KIND_LABELS = with_labels(Kind, {
     Kind.QUESTION: _l("Question"),
     Kind.CONCERN: _l("Concern"),
     Kind.SUGGESTION: _l("Suggestion"),
     Kind.SUPPORT: _lp("kind of comment", "Support"),
-}
+})
 
 GENERAL_SECTION = "general"
 SECTION_LABELS = {GENERAL_SECTION: _l("The proposal in general"), **dict(DATA_CARD_FIELDS)}
 
 
-class Channel(enum.StrEnum):
+class Channel(LabelledEnum):
     ONLINE = "online"
     SESSION = "session"
 
-    @property
-    def label(self) -> str:
-        return str(CHANNEL_LABELS[self])
+
+CHANNEL_LABELS = with_labels(Channel, {Channel.ONLINE: _l("Online"), Channel.SESSION: _l("Community session")})
 
 
-CHANNEL_LABELS = {Channel.ONLINE: _l("Online"), Channel.SESSION: _l("Community session")}
-
-
-class Disposition(enum.StrEnum):
+class Disposition(LabelledEnum):
     OPEN = "open"
     ANSWERED = "answered"
     RESPONSE_LOG = "response_log"
     OUT_OF_SCOPE = "out_of_scope"
     DUPLICATE = "duplicate"
 
-    @property
-    def label(self) -> str:
-        return str(DISPOSITION_LABELS[self])
 
-
-DISPOSITION_LABELS = {
+DISPOSITION_LABELS = with_labels(Disposition, {
     Disposition.OPEN: _l("Open"),
     Disposition.ANSWERED: _l("Answered"),
     Disposition.RESPONSE_LOG: _l("Will be addressed in the response log"),
     Disposition.OUT_OF_SCOPE: _l("Out of scope"),
     Disposition.DUPLICATE: _l("Duplicate"),
-}
+})
 
 
 class Comment(TimestampMixin, db.Model):
@@ -133,25 +121,21 @@ class MeToo(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("comment_id", "user_id"),)
 
 
-class FlagReason(enum.StrEnum):
+class FlagReason(LabelledEnum):
     PERSONAL_INFORMATION = "personal_information"
     HARASSMENT = "harassment"
     OFF_TOPIC = "off_topic"
     SPAM = "spam"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(FLAG_REASON_LABELS[self])
 
-
-FLAG_REASON_LABELS = {
+FLAG_REASON_LABELS = with_labels(FlagReason, {
     FlagReason.PERSONAL_INFORMATION: _l("It shares someone's personal information"),
     FlagReason.HARASSMENT: _l("It is hurtful or harassing"),
     FlagReason.OFF_TOPIC: _l("It is not about this proposal"),
     FlagReason.SPAM: _l("It is spam or advertising"),
     FlagReason.OTHER: _l("Something else"),
-}
+})
 FLAG_NOTE_MAX = 500
 
 

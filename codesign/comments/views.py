@@ -1,7 +1,16 @@
 """Comments: post, list ("show more"), reply, edit, withdraw, me too; staff answers."""
 from __future__ import annotations
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,7 +26,13 @@ from codesign.comments.forms import (
     FlagForm,
     ReplyForm,
 )
-from codesign.comments.models import KIND_LABELS, SECTION_LABELS, Disposition, FlagReason, Kind
+from codesign.comments.models import (
+    KIND_LABELS,
+    SECTION_LABELS,
+    Disposition,
+    FlagReason,
+    Kind,
+)
 from codesign.districts.models import Role
 from codesign.extensions import htmx, limiter
 from codesign.forms import Form

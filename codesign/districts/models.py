@@ -1,21 +1,20 @@
 """Districts and the roles people hold in them."""
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from codesign.accounts.models import User
 from codesign.db import TimestampMixin, enum_type
+from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
 
 SLUG_MAX = 63
 NAME_MAX = 200
 
 
-class Role(enum.StrEnum):
+class Role(LabelledEnum):
     """A role someone holds in one district. Platform admins are flagged on the user."""
 
     STAFF = "staff"
@@ -23,17 +22,13 @@ class Role(enum.StrEnum):
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
 
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
 
-
-ROLE_LABELS = {
+ROLE_LABELS = with_labels(Role, {
     Role.STAFF: _l("District staff"),
     Role.BOARD: _l("School board member"),
     Role.FACILITATOR: _l("Community facilitator"),
     Role.PARTICIPANT: _l("Participant"),
-}
+})
 
 
 class District(TimestampMixin, db.Model):

@@ -1,7 +1,6 @@
 """Proposals, their versions and the data card each version carries."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from codesign.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from codesign.districts.models import District
+from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
 
 TITLE_MAX = 200
@@ -19,43 +19,34 @@ CARD_FIELD_MAX = 4_000
 WHAT_CHANGED_MAX = 4_000
 
 
-
-class ProposalStatus(enum.StrEnum):
+class ProposalStatus(LabelledEnum):
     DRAFT = "draft"
     OPEN = "open"
     REVIEW = "review"
     DECIDED = "decided"
 
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
 
-
-STATUS_LABELS = {
+STATUS_LABELS = with_labels(ProposalStatus, {
     ProposalStatus.DRAFT: _l("Draft"),
     ProposalStatus.OPEN: _l("Open for input"),
     ProposalStatus.REVIEW: _l("In review"),
     ProposalStatus.DECIDED: _l("Decided"),
-}
+})
 
 
-class Decision(enum.StrEnum):
+class Decision(LabelledEnum):
     ADOPTED = "adopted"
     ADOPTED_WITH_CHANGES = "adopted_with_changes"
     NOT_ADOPTED = "not_adopted"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        return str(DECISION_LABELS[self])
 
-
-DECISION_LABELS = {
+DECISION_LABELS = with_labels(Decision, {
     Decision.ADOPTED: _l("Adopted"),
     Decision.ADOPTED_WITH_CHANGES: _l("Adopted with changes"),
     Decision.NOT_ADOPTED: _l("Not adopted"),
     Decision.WITHDRAWN: _l("Withdrawn"),
-}
+})
 
 # The data card: what every family should be able to find out about a data initiative.
 DATA_CARD_FIELDS = (

@@ -5,7 +5,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from codesign.forms import Form, choice_required, length, no_control_characters, options, required
+from codesign.forms import (
+    Form,
+    choice_required,
+    length,
+    no_control_characters,
+    options,
+    required,
+)
 from codesign.responselog.models import CONTEST_REASON_MAX, OUTCOME_LABELS, TEXT_MAX
 
 

@@ -1,7 +1,6 @@
 """The response log: append-only, hash-chained entries saying what the district did with input."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,28 +8,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from codesign.db import TimestampMixin, UTCDateTime, enum_type
+from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
 
 TEXT_MAX = 8_000
 
 
-class Outcome(enum.StrEnum):
+class Outcome(LabelledEnum):
     CHANGED = "changed"
     PARTLY_CHANGED = "partly_changed"
     NOT_CHANGED = "not_changed"
     STILL_CONSIDERING = "still_considering"
 
-    @property
-    def label(self) -> str:
-        return str(OUTCOME_LABELS[self])
 
-
-OUTCOME_LABELS = {
+OUTCOME_LABELS = with_labels(Outcome, {
     Outcome.CHANGED: _l("Changed"),
     Outcome.PARTLY_CHANGED: _l("Partly changed"),
     Outcome.NOT_CHANGED: _l("Not changed"),
     Outcome.STILL_CONSIDERING: _l("Still considering"),
-}
+})
 
 
 class ResponseEntry(TimestampMixin, db.Model):

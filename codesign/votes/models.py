@@ -1,7 +1,6 @@
 """A participant's stance on one version of a proposal."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,25 +9,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from codesign.accounts.models import StakeholderGroup
 from codesign.db import TimestampMixin, UTCDateTime, enum_type, utcnow
+from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
 
 
-class Stance(enum.StrEnum):
+class Stance(LabelledEnum):
     SUPPORT = "support"
     NEUTRAL = "neutral"
     OPPOSE = "oppose"
 
-    @property
-    def label(self) -> str:
-        return str(STANCE_LABELS[self])
 
-
-STANCE_LABELS = {
+STANCE_LABELS = with_labels(Stance, {
     Stance.SUPPORT: _l("Support"),
     Stance.NEUTRAL: _l("Neutral"),
     Stance.OPPOSE: _l("Oppose"),
-}
-
+})
 
 
 class Vote(TimestampMixin, db.Model):
