@@ -11,6 +11,18 @@ ENTRY = {"heard": "Families said three years is too long.", "outcome": "changed"
          "reasons": "We agree: one year is enough.", "change": "none", "amends": ""}
 
 
+def write_entry(staff, base, *, comments=(), publish=True, **changes):
+    """Write (and by default publish) an entry through the app; returns its id and edit URL."""
+    data = dict(ENTRY, **changes)
+    edit_url = staff.post(base + "new", data).headers["Location"]
+    entry_id = int(edit_url.rstrip("/").split("/")[-2])
+    if comments:
+        staff.post(edit_url, dict(data, comments=[str(c) for c in comments]))
+    if publish:
+        staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    return entry_id, edit_url
+
+
 def staff_browser(app):
     browser = Browser(app.test_client())
     browser.sign_in("staff")
@@ -58,9 +70,7 @@ def test_published_entries_cannot_be_edited_and_corrections_link_both_ways(app, 
     proposal_id, ids = proposal_with_comments
     staff = staff_browser(app)
     base = f"/d/riverside/proposals/{proposal_id}/log/"
-    edit_url = staff.post(base + "new", ENTRY).headers["Location"]
-    entry_id = int(edit_url.rstrip("/").split("/")[-2])
-    staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    entry_id, edit_url = write_entry(staff, base)
     response = staff.post(edit_url, dict(ENTRY, heard="Rewritten history"), token_from=base, follow_redirects=True)
     assert "Published entries cannot be changed." in response.get_data(as_text=True)
     correction = staff.post(base + "new", dict(ENTRY, heard="A correction", outcome="partly_changed",
@@ -78,7 +88,7 @@ def test_bad_links_and_non_staff_are_refused(app, proposal_with_comments, make_o
     proposal_id, ids = proposal_with_comments
     staff = staff_browser(app)
     base = f"/d/riverside/proposals/{proposal_id}/log/"
-    edit_url = staff.post(base + "new", ENTRY).headers["Location"]
+    _entry_id, edit_url = write_entry(staff, base, publish=False)
     response = staff.post(edit_url, dict(ENTRY, comments=[str(ids[0]), "999999"]))
     assert response.status_code == 422
     assert "Only this proposal's comments can be linked." in response.get_data(as_text=True)
@@ -100,10 +110,7 @@ def test_exported_json_verifies_with_the_cli(app, client, runner, tmp_path, prop
     staff = staff_browser(app)
     base = f"/d/riverside/proposals/{proposal_id}/log/"
     for n in range(2):
-        edit_url = staff.post(base + "new", dict(ENTRY, heard=f"Heard {n}")).headers["Location"]
-        entry_id = int(edit_url.rstrip("/").split("/")[-2])
-        staff.post(edit_url, dict(ENTRY, heard=f"Heard {n}", comments=[str(ids[n])]))
-        staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+        write_entry(staff, base, comments=[ids[n]], heard=f"Heard {n}")
     response = client.get("/d/riverside/log.json")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     data = response.get_json()
@@ -124,9 +131,7 @@ def test_atom_feeds(app, client, proposal_with_comments):  # noqa: F811
     staff = staff_browser(app)
     base = f"/d/riverside/proposals/{proposal_id}/log/"
     for n in range(2):
-        edit_url = staff.post(base + "new", dict(ENTRY, heard=f"Heard number {n}")).headers["Location"]
-        entry_id = int(edit_url.rstrip("/").split("/")[-2])
-        staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+        entry_id, edit_url = write_entry(staff, base, heard=f"Heard number {n}")
     staff.post(base + "new", dict(ENTRY, heard="An unpublished draft"))
     for url in ("/d/riverside/log.atom", f"/d/riverside/proposals/{proposal_id}/log.atom"):
         response = client.get(url)
@@ -145,9 +150,7 @@ def test_participants_contest_an_entry_once_and_the_count_is_suppressed(app, cli
     proposal_id, ids = proposal_with_comments
     staff = staff_browser(app)
     base = f"/d/riverside/proposals/{proposal_id}/log/"
-    edit_url = staff.post(base + "new", ENTRY).headers["Location"]
-    entry_id = int(edit_url.rstrip("/").split("/")[-2])
-    staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    entry_id, edit_url = write_entry(staff, base)
     lucia = Browser(app.test_client())
     lucia.sign_in("lucia")
     response = lucia.post("/d/riverside/log/1/contest", {"reason": "no"}, token_from="/d/riverside/log/1",
@@ -172,10 +175,7 @@ def test_what_happened_to_my_input(app, proposal_with_comments, count_queries): 
     proposal_id, ids = proposal_with_comments
     staff = staff_browser(app)
     base = f"/d/riverside/proposals/{proposal_id}/log/"
-    edit_url = staff.post(base + "new", ENTRY).headers["Location"]
-    entry_id = int(edit_url.rstrip("/").split("/")[-2])
-    staff.post(edit_url, dict(ENTRY, comments=[str(ids[0])]))
-    staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    write_entry(staff, base, comments=[ids[0]])
     lucia = Browser(app.test_client())
     lucia.sign_in("lucia")
     with count_queries() as counter:
