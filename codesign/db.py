@@ -57,3 +57,14 @@ def enum_type(enum_class, length: int) -> sa.Enum:
     """Store an enum by its value as a plain string column (portable, easy to migrate)."""
     return sa.Enum(enum_class, native_enum=False, length=length,
                    values_callable=lambda members: [member.value for member in members])
+
+
+def dialect_insert(model):
+    """An INSERT for model that supports ON CONFLICT on both our databases (PostgreSQL, SQLite)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from codesign.extensions import db
+
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return insert(model)

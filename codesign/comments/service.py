@@ -4,9 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from codesign.accounts.models import StakeholderGroup
 from codesign.comments.models import (
     EDIT_WINDOW_MINUTES,
@@ -18,7 +15,7 @@ from codesign.comments.models import (
     Kind,
     MeToo,
 )
-from codesign.db import utcnow
+from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.models import Proposal
 from codesign.suppression import SuppressedBreakdown, suppress_small_counts
@@ -111,9 +108,8 @@ def me_too(comment: Comment, user) -> None:
         raise CommentError("own_comment")
     if comment.withdrawn:
         raise CommentError("withdrawn")
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(MeToo).values(comment_id=comment.id, user_id=user.id, created_at=utcnow())
+        dialect_insert(MeToo).values(comment_id=comment.id, user_id=user.id, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=[MeToo.comment_id, MeToo.user_id])
     )
     count = db.select(db.func.count(MeToo.id)).where(MeToo.comment_id == comment.id).scalar_subquery()
@@ -242,9 +238,8 @@ def flag_comment(comment: Comment, user, reason: FlagReason, note: str = "") -> 
     """Ask moderators to look at a comment; False if this person had already flagged it."""
     if comment.author_id == user.id:
         raise CommentError("own_comment_flag")
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     result = db.session.execute(
-        insert(Flag).values(comment_id=comment.id, user_id=user.id, reason=reason,
+        dialect_insert(Flag).values(comment_id=comment.id, user_id=user.id, reason=reason,
                             note=clean_body(note), created_at=utcnow())
         .on_conflict_do_nothing(index_elements=[Flag.comment_id, Flag.user_id])
     )

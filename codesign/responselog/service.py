@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from codesign.comments.models import Comment, Disposition
-from codesign.db import utcnow
+from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.diff import changed, word_diff
 from codesign.proposals.models import VERSION_TEXT_FIELDS, Proposal, ProposalVersion
@@ -349,14 +349,11 @@ def atom_feed(entries: list[ResponseEntry], *, feed_id: str, title: str, self_ur
 
 def contest_entry(entry: ResponseEntry, user, reason: str) -> bool:
     """Record that this entry does not address the person's concern; False if already said."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
+        
     if entry.is_draft:
         raise LogError("not_published", "reason")
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     result = db.session.execute(
-        insert(Contest).values(entry_id=entry.id, user_id=user.id, reason=reason.strip(), created_at=utcnow())
+        dialect_insert(Contest).values(entry_id=entry.id, user_id=user.id, reason=reason.strip(), created_at=utcnow())
         .on_conflict_do_nothing(index_elements=[Contest.entry_id, Contest.user_id])
     )
     db.session.commit()

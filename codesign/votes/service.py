@@ -1,11 +1,8 @@
 """Recording votes and counting them without exposing small groups."""
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from codesign.accounts.models import StakeholderGroup
-from codesign.db import utcnow
+from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.models import Proposal, ProposalVersion
 from codesign.suppression import SuppressedTable, suppress_table
@@ -34,8 +31,7 @@ def record_vote(proposal: Proposal, user, stance: Stance) -> Vote:
         created_at=utcnow(),
         updated_at=utcnow(),
     )
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Vote).values(**values)
+    statement = dialect_insert(Vote).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[Vote.version_id, Vote.user_id],
         set_={"stance": statement.excluded.stance, "updated_at": statement.excluded.updated_at},
