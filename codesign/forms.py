@@ -88,3 +88,12 @@ class Form(FlaskForm):
 def options(pairs) -> list[SelectChoice]:
     """Choices for select, radio and checkbox fields from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def flash_form_errors(form) -> None:
+    """For forms that redirect instead of re-rendering: show each field's errors as messages."""
+    from flask import flash
+
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")

@@ -35,9 +35,9 @@ from codesign.comments.models import (
 )
 from codesign.districts.models import Role
 from codesign.extensions import htmx, limiter
-from codesign.forms import Form
+from codesign.forms import Form, flash_form_errors
 from codesign.i18n import CONTENT_LANGUAGES, current_locale_code
-from codesign.proposals.service import get_proposal
+from codesign.proposals.service import published_proposal_or_404
 
 COMMENT_ERRORS = {
     "closed": _l("This proposal is not open for comments now, so your comment was not saved."),
@@ -54,10 +54,7 @@ COMMENT_ERRORS = {
 
 
 def _proposal_or_404(proposal_id: int):
-    proposal = get_proposal(g.district, proposal_id)
-    if proposal is None or proposal.current_version_id is None:
-        abort(404)
-    return proposal
+    return published_proposal_or_404(g.district, proposal_id)
 
 
 def _comment_or_404(proposal, comment_id: int):
@@ -103,6 +100,13 @@ def comments_context(proposal, offset: int = 0) -> dict:
         "comment_filters": filters,
         "comment_tally": service.tally(proposal, g.district.suppression_threshold),
         "comment_form": form,
+        **filter_choices(),
+    }
+
+
+def filter_choices() -> dict:
+    """The options of the comment filters (the comment list and the log's comment picker)."""
+    return {
         "section_labels": SECTION_LABELS,
         "kind_labels": KIND_LABELS,
         "group_labels": STAKEHOLDER_LABELS,
@@ -199,8 +203,7 @@ def reply(proposal_id: int, comment_id: int):
             return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=parent.id)
                             + f"#comment-{created.id}", code=303)
     else:
-        for error in form.body.errors:
-            flash(error, "error")
+        flash_form_errors(form)
     return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=parent.id) + "#reply",
                     code=303)
 
@@ -269,8 +272,7 @@ def answer(proposal_id: int, comment_id: int):
         service.answer_comment(comment, form.answer.data)
         flash(_("The answer is published with the comment."), "success")
     else:
-        for error in form.answer.errors:
-            flash(error, "error")
+        flash_form_errors(form)
     return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
 
 
@@ -290,9 +292,7 @@ def disposition(proposal_id: int, comment_id: int):
         else:
             flash(_("The comment's status is saved."), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_form_errors(form)
     return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
 
 
@@ -312,7 +312,5 @@ def flag(proposal_id: int, comment_id: int):
         else:
             flash(_("Thank you. The district's moderators will look at this comment."), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_form_errors(form)
     return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)

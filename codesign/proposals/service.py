@@ -51,6 +51,16 @@ def get_proposal(district: District, proposal_id: int) -> Proposal | None:
     )
 
 
+def published_proposal_or_404(district: District, proposal_id: int) -> Proposal:
+    """The district's proposal with this id if it has been published; 404 otherwise."""
+    from flask import abort
+
+    proposal = get_proposal(district, proposal_id)
+    if proposal is None or proposal.current_version_id is None:
+        abort(404)
+    return proposal
+
+
 def draft_of(proposal: Proposal) -> ProposalVersion | None:
     """The version being prepared, if any."""
     return db.session.scalar(

@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 
 from codesign.authz import has_role, require_role
 from codesign.comments import service as comments_service
-from codesign.comments.views import filters_from_request
+from codesign.comments.views import filter_choices, filters_from_request
 from codesign.districts.models import Role
 from codesign.extensions import db, limiter
-from codesign.forms import Form
+from codesign.forms import Form, flash_form_errors
 from codesign.proposals.models import VERSION_FIELD_LABELS
-from codesign.proposals.service import get_proposal, published_versions
+from codesign.proposals.service import published_proposal_or_404, published_versions
 from codesign.responselog import bp, service
 from codesign.responselog.forms import ContestForm, EntryForm
 from codesign.responselog.models import Outcome, ResponseEntry
@@ -34,10 +34,7 @@ def _is_staff() -> bool:
 
 
 def _proposal_or_404(proposal_id: int):
-    proposal = get_proposal(g.district, proposal_id)
-    if proposal is None or proposal.current_version_id is None:
-        abort(404)
-    return proposal
+    return published_proposal_or_404(g.district, proposal_id)
 
 
 def _render_log(template: str, pagination, **context):
@@ -85,8 +82,7 @@ def contest(sequence: int):
         service.contest_entry(found, current_user, form.reason.data)
         flash(_("Thank you. The district sees your reason, and the entry counts you."), "success")
     else:
-        for error in form.reason.errors:
-            flash(error, "error")
+        flash_form_errors(form)
     return redirect(url_for("responselog.entry", sequence=sequence) + "#contest", code=303)
 
 
@@ -188,19 +184,8 @@ def edit_entry(proposal_id: int, entry_id: int):
     return render_template(
         "responselog/edit.html", form=form, proposal=proposal, entry=draft, shown=shown,
         linked_count=len(linked), comment_filters=filters, action_form=Form(),
-        **_filter_choices(),
+        **filter_choices(),
     ), (422 if form.errors or form.form_errors else 200)
-
-
-def _filter_choices() -> dict:
-    from codesign.accounts.models import STAKEHOLDER_LABELS
-    from codesign.comments.models import KIND_LABELS, SECTION_LABELS
-    from codesign.i18n import CONTENT_LANGUAGES
-
-    return {
-        "kind_labels": KIND_LABELS, "section_labels": SECTION_LABELS, "group_labels": STAKEHOLDER_LABELS,
-        "language_choices": [(loc.code, loc.native_name) for loc in CONTENT_LANGUAGES.values()],
-    }
 
 
 def _entry_or_404(proposal, entry_id: int) -> ResponseEntry:

@@ -1,13 +1,13 @@
 """The vote widget: a plain form that htmx upgrades in place."""
 from __future__ import annotations
 
-from flask import abort, flash, g, make_response, redirect, render_template, url_for
+from flask import flash, g, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from codesign.extensions import htmx, limiter
-from codesign.proposals.service import get_proposal
+from codesign.proposals.service import published_proposal_or_404
 from codesign.votes import bp, service
 from codesign.votes.forms import VoteForm
 from codesign.votes.models import Stance
@@ -35,9 +35,7 @@ def vote_context(proposal) -> dict:
 @limiter.limit("30 per minute")
 def vote(proposal_id: int):
     """Record or change the person's vote on the current version."""
-    proposal = get_proposal(g.district, proposal_id)
-    if proposal is None or proposal.current_version_id is None:
-        abort(404)
+    proposal = published_proposal_or_404(g.district, proposal_id)
     form = VoteForm()
     error = None
     if not form.validate_on_submit():
