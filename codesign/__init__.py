@@ -127,6 +127,8 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
+    from codesign.opendata.export_views import bp as export_bp
+    from codesign.opendata.views import bp as api_bp
     from codesign.proposals.views import bp as proposals_bp
     from codesign.responselog.views import bp as responselog_bp
     from codesign.votes.views import bp as votes_bp
@@ -139,6 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(votes_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(responselog_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(export_bp)
     register_error_handlers(app)
 
 

@@ -20,6 +20,8 @@ class DefaultConfig:
     RATELIMIT_KEY_PREFIX = "codesign"
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
+    # Each address's share of the read-only open data API (/api/v1/).
+    API_RATE_LIMIT = "120 per minute;3000 per hour"
     # Served over HTTPS: Secure cookies and HSTS.
     HTTPS = False
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.

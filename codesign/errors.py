@@ -1,7 +1,7 @@
 """Translated error pages."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -35,6 +35,10 @@ def render_error(status: int, title, message):
 def handle_http_error(error: HTTPException):
     if error.response is not None:  # e.g. a redirect to sign in, made with abort(response)
         return error.response
+    if request.path.startswith("/api/"):
+        from codesign.opendata.views import http_error_response
+
+        return http_error_response(error)
     status = error.code or 500
     title, message = ERROR_TEXT.get(status, ERROR_TEXT[400] if status < 500 else ERROR_TEXT[500])
     return render_error(status, title, message)
@@ -46,6 +50,10 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_unexpected_error(error: Exception):
     """Anything unhandled: log it (Flask does) and show a calm, generic page."""
+    if request.path.startswith("/api/"):
+        from codesign.opendata.views import http_error_response
+
+        return http_error_response(InternalServerError())
     return render_error(500, *ERROR_TEXT[500])
 
 

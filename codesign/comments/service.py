@@ -168,10 +168,8 @@ class CommentPage:
     offset: int = 0
 
 
-def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 0,
-                  limit: int = PAGE_SIZE, user=None) -> CommentPage:
-    """One page of top-level comments with their replies: three queries whatever the size."""
-    query = db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
+def filtered(query, filters: CommentFilters):
+    """Narrow a query of comments by kind, section, stakeholder group and language."""
     if filters.kind:
         query = query.where(Comment.kind == filters.kind)
     if filters.section:
@@ -180,6 +178,14 @@ def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 
         query = query.where(Comment.stakeholder_group == filters.group)
     if filters.language:
         query = query.where(Comment.language == filters.language)
+    return query
+
+
+def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 0,
+                  limit: int = PAGE_SIZE, user=None) -> CommentPage:
+    """One page of top-level comments with their replies: three queries whatever the size."""
+    query = filtered(db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None)),
+                     filters)
     if filters.sort == "metoo":
         query = query.order_by(Comment.metoo_count.desc(), Comment.id.desc())
     else:

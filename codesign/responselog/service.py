@@ -187,19 +187,23 @@ def verify_records(records: list[dict]) -> Verification:
 
 def export_records(district_id: int) -> list[dict]:
     """The district's published chain as plain records: three queries however long it is."""
-    entries = db.session.scalars(
+    return records_of(list(db.session.scalars(
         db.select(ResponseEntry)
         .where(ResponseEntry.district_id == district_id, ResponseEntry.sequence.is_not(None))
         .order_by(ResponseEntry.sequence)
-    ).all()
+    )))
+
+
+def records_of(entries: list[ResponseEntry]) -> list[dict]:
+    """Published entries as records with their hashes, in two queries for any number of them."""
+    ids = [entry.id for entry in entries]
     links: dict[int, list[int]] = {}
-    for entry_id, comment_id in db.session.execute(
-        db.select(EntryComment.entry_id, EntryComment.comment_id)
-        .join(ResponseEntry, ResponseEntry.id == EntryComment.entry_id)
-        .where(ResponseEntry.district_id == district_id)
-    ):
-        links.setdefault(entry_id, []).append(comment_id)
-    sequences = {entry.id: entry.sequence for entry in entries}
+    if ids:
+        for entry_id, comment_id in db.session.execute(
+            db.select(EntryComment.entry_id, EntryComment.comment_id).where(EntryComment.entry_id.in_(ids))
+        ):
+            links.setdefault(entry_id, []).append(comment_id)
+    sequences = sequences_of({entry.amends_id for entry in entries if entry.amends_id})
     records = []
     for entry in entries:
         record = record_of(entry, links.get(entry.id, []), sequences.get(entry.amends_id))

@@ -55,14 +55,20 @@ def tally(version: ProposalVersion, threshold: int) -> SuppressedTable:
 
     The column totals are the overall tally by stance; every figure is suppressed together.
     """
-    table = {group: {stance: 0 for stance in Stance} for group in StakeholderGroup}
-    for stance, group, count in db.session.execute(
-        db.select(Vote.stance, Vote.stakeholder_group, db.func.count())
-        .where(Vote.version_id == version.id)
-        .group_by(Vote.stance, Vote.stakeholder_group)
-    ):
-        table[group][stance] = count
-    return suppress_table(table, threshold)
+    return tallies([version.id], threshold)[version.id]
+
+
+def tallies(version_ids: list[int], threshold: int) -> dict[int, SuppressedTable]:
+    """The suppressed tally of each version, from one SQL aggregate for all of them."""
+    tables = {vid: {group: {stance: 0 for stance in Stance} for group in StakeholderGroup} for vid in version_ids}
+    if version_ids:
+        for version_id, stance, group, count in db.session.execute(
+            db.select(Vote.version_id, Vote.stance, Vote.stakeholder_group, db.func.count())
+            .where(Vote.version_id.in_(version_ids))
+            .group_by(Vote.version_id, Vote.stance, Vote.stakeholder_group)
+        ):
+            tables[version_id][group][stance] = count
+    return {vid: suppress_table(table, threshold) for vid, table in tables.items()}
 
 
 def earlier_vote(proposal: Proposal, user) -> Vote | None:

@@ -166,7 +166,12 @@ def test_me_too_once_per_person_and_not_on_your_own(app, make_user, proposal_id)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(MeToo.id))) == 1
     page = amal.get(url(proposal_id)).get_data(as_text=True)
-    assert "1 person says “me too”" in page and "You said “me too”" in page
+    # One person is fewer than the threshold (2 here): the count of people is not shown.
+    assert "Fewer than 2 people say “me too”" in page and "You said “me too”" in page
+    assert "1 person says" not in page
+    jordan = signed_in(app, make_user, "jordan")
+    jordan.post(metoo, {}, token_from=url(proposal_id))
+    assert "2 people say “me too”" in amal.get(url(proposal_id)).get_data(as_text=True)
 
 
 def test_filters_and_sorting(app, make_user, client, proposal_id):

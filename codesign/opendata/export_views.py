@@ -1,0 +1,145 @@
+"""A proposal's whole public record as one JSON file, or as CSV tables a spreadsheet opens."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import abort, g, make_response
+from flask_babel import lazy_gettext as _l
+
+from codesign.opendata import export_bp as bp
+from codesign.opendata import service
+from codesign.proposals.service import published_proposal_or_404
+
+# Spreadsheets run cells that start like a formula; a leading apostrophe keeps them text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = " ".join(str(item) for item in value)
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _count_columns(prefix: str, shown: dict) -> dict:
+    return {prefix: shown["value"], f"{prefix}_suppressed": shown["suppressed"] or ""}
+
+
+def _proposal_rows(record: dict) -> list[dict]:
+    row = {key: value for key, value in record["proposal"].items() if not key.endswith("_url") and key != "url"}
+    return [row]
+
+
+def _version_rows(record: dict) -> list[dict]:
+    return [{key: value for key, value in version.items() if key != "data_card"} | version["data_card"]
+            for version in record["versions"]]
+
+
+def _comment_rows(record: dict) -> list[dict]:
+    rows = []
+    for comment in record["comments"]:
+        row = {key: value for key, value in comment.items() if key != "me_too"}
+        row.update(_count_columns("me_too", comment["me_too"]))
+        rows.append(row)
+    return rows
+
+
+def _vote_rows(record: dict) -> list[dict]:
+    rows = []
+    for version in record["tallies"]["votes"]:
+        def add(group, stance, shown, number=version["version"]):
+            rows.append({"version": number, "stakeholder_group": group, "stance": stance,
+                         **_count_columns("people", shown)})
+
+        for group, by_group in version["by_group"].items():
+            for stance, shown in by_group["by_stance"].items():
+                add(group, stance, shown)
+            add(group, "all", by_group["total"])
+        for stance, shown in version["by_stance"].items():
+            add("all", stance, shown)
+        add("all", "all", version["total"])
+    return rows
+
+
+def _log_rows(record: dict) -> list[dict]:
+    rows = []
+    for entry in record["log"]:
+        row = {key: value for key, value in entry.items()
+               if key not in ("people_answered", "people_answered_by_group", "contests")}
+        row.update(_count_columns("people_answered", entry["people_answered"]))
+        row.update(_count_columns("contests", entry["contests"]))
+        rows.append(row)
+    return rows
+
+
+TABLE_LABELS = (
+    ("proposal", _l("The proposal (CSV)")),
+    ("versions", _l("Versions (CSV)")),
+    ("comments", _l("Comments (CSV)")),
+    ("votes", _l("Vote counts (CSV)")),
+    ("log", _l("Response log (CSV)")),
+)
+TABLES = {
+    "proposal": _proposal_rows,
+    "versions": _version_rows,
+    "comments": _comment_rows,
+    "votes": _vote_rows,
+    "log": _log_rows,
+}
+
+
+@bp.app_context_processor
+def export_links():
+    return {"export_tables": TABLE_LABELS}
+
+
+def _record(proposal_id: int) -> tuple:
+    proposal = published_proposal_or_404(g.district, proposal_id)
+    return proposal, service.proposal_record(proposal, g.district)
+
+
+def _download(body: str | bytes, mimetype: str, filename: str):
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/proposals/<int:proposal_id>/record.json")
+def record_json(proposal_id: int):
+    """Everything public about a proposal in one JSON file."""
+    proposal, record = _record(proposal_id)
+    body = json.dumps(record, ensure_ascii=False, indent=1)
+    return _download(body, "application/json", f"{g.district.slug}-proposal-{proposal.id}.json")
+
+
+@bp.route("/proposals/<int:proposal_id>/record/<table>.csv")
+def record_csv(proposal_id: int, table: str):
+    """One table of a proposal's public record as CSV (UTF-8 with a byte-order mark for spreadsheets)."""
+    if table not in TABLES:
+        abort(404)
+    proposal, record = _record(proposal_id)
+    rows = TABLES[table](record)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    return _download(buffer.getvalue(), "text/csv", f"{g.district.slug}-proposal-{proposal.id}-{table}.csv")
