@@ -22,6 +22,18 @@ class DefaultConfig:
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     # Each address's share of the read-only open data API (/api/v1/).
     API_RATE_LIMIT = "120 per minute;3000 per hour"
+    # Email: "smtp" sends through MAIL_SERVER; "log" (the default) writes each message to the
+    # log instead, for development; "memory" keeps them for tests.
+    MAIL_BACKEND = "log"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_TIMEOUT = 10
+    MAIL_FROM = "codesign@localhost"
+    MAIL_FROM_NAME = "Codesign"
     # Served over HTTPS: Secure cookies and HSTS.
     HTTPS = False
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.

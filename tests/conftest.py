@@ -66,6 +66,7 @@ def make_test_app(database_url: str, instance_path: Path, **overrides):
         "RATELIMIT_KEY_PREFIX": f"codesign-test-{RUN_ID}",
         "REDIS_URL": None,
         "SERVER_NAME": None,
+        "MAIL_BACKEND": "memory",
     }
     config.update(overrides)
     return create_app(config)
@@ -93,6 +94,7 @@ def clean_state(request, app):
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
         limiter.reset()
+        app.extensions.pop("codesign.outbox", None)
 
 
 @pytest.fixture

@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, Optional, Regexp
 
 from codesign.accounts.models import (
@@ -70,6 +77,10 @@ class RegisterForm(Form):
         filters=[strip_filter],
         render_kw={"autocomplete": "email"},
     )
+    email_when_answered = BooleanField(
+        _l("Email me when the district answers my input"),
+        description=_l("Only if you gave an email. You can change this on your account page."),
+    )
     display_name = StringField(
         _l("What should we call you? (optional)"),
         validators=[Optional(), length(max=DISPLAY_NAME_MAX), no_control_characters],
@@ -118,3 +129,7 @@ class ChangePasswordForm(Form):
         validators=[required(), EqualTo("new_password", message=_l("The two passwords do not match."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class EmailPreferencesForm(Form):
+    email_when_answered = BooleanField(_l("Email me when the district answers my input"))

@@ -83,6 +83,7 @@ def register_user(
     email: str | None = None,
     display_name: str = "",
     district: District | None = None,
+    email_when_answered: bool = False,
 ) -> User:
     """Create an account, as a participant of district when one is given."""
     username = username.strip().lower()
@@ -98,6 +99,7 @@ def register_user(
         password_hash=hash_password(password),
         stakeholder_group=stakeholder_group,
         preferred_locale=preferred_locale,
+        email_when_answered=bool(email and email_when_answered),
     )
     db.session.add(user)
     if district is not None:
@@ -151,3 +153,11 @@ def set_preferred_locale(user: User, code: str) -> None:
     if user.preferred_locale != code:
         user.preferred_locale = code
         db.session.commit()
+
+
+def set_email_preferences(user: User, *, when_answered: bool) -> None:
+    """Which emails the person wants; without an email address there is nothing to opt in to."""
+    if when_answered and not user.email:
+        raise AccountError("email_when_answered", "no_email")
+    user.email_when_answered = when_answered
+    db.session.commit()

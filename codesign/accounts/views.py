@@ -15,10 +15,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from codesign.accounts import bp, service
-from codesign.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
+from codesign.accounts.forms import (
+    ChangePasswordForm,
+    EmailPreferencesForm,
+    LoginForm,
+    RegisterForm,
+)
 from codesign.accounts.models import StakeholderGroup
 from codesign.districts.service import district_for_registration, districts_with_roles
 from codesign.extensions import limiter
+from codesign.forms import flash_form_errors
 from codesign.i18n import current_locale_code, normalize_locale
 from codesign.urls import safe_next_url
 
@@ -26,6 +32,7 @@ ACCOUNT_ERRORS = {
     "username_taken": _l("That username is taken. Please choose another."),
     "email_taken": _l("An account already uses that email. Sign in instead, or leave email empty."),
     "wrong_password": _l("Your current password is not right."),
+    "no_email": _l("Your account has no email, so we cannot send you emails. You will still find answers under “What happened to my input”."),
 }
 
 
@@ -69,6 +76,7 @@ def register():
                 stakeholder_group=StakeholderGroup(form.stakeholder_group.data),
                 preferred_locale=form.preferred_locale.data,
                 district=district_for_registration(request.args.get("district")),
+                email_when_answered=form.email_when_answered.data,
             )
         except service.AccountError as error:
             getattr(form, error.field).errors.append(ACCOUNT_ERRORS[error.code])
@@ -119,9 +127,28 @@ def logout():
 @login_required
 def account():
     """The signed-in person's account page."""
+    form = EmailPreferencesForm(obj=current_user)
     return render_template(
-        "accounts/account.html", roles=districts_with_roles(current_user._get_current_object())
+        "accounts/account.html", roles=districts_with_roles(current_user._get_current_object()), email_form=form,
     )
+
+
+@bp.route("/account/email", methods=["POST"])
+@login_required
+def email_preferences():
+    """Opt in to (or out of) the emails the person asked for."""
+    form = EmailPreferencesForm()
+    if form.validate_on_submit():
+        try:
+            service.set_email_preferences(current_user._get_current_object(),
+                                          when_answered=form.email_when_answered.data)
+        except service.AccountError as error:
+            flash(str(ACCOUNT_ERRORS[error.code]), "error")
+        else:
+            flash(_("Your email choices are saved."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("accounts.account"), code=303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

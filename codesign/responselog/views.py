@@ -15,6 +15,7 @@ from codesign.forms import Form, flash_form_errors
 from codesign.proposals.models import VERSION_FIELD_LABELS
 from codesign.proposals.service import published_proposal_or_404, published_versions
 from codesign.responselog import bp, service
+from codesign.responselog.emails import email_answered
 from codesign.responselog.forms import ContestForm, EntryForm
 from codesign.responselog.models import Outcome, ResponseEntry
 
@@ -207,6 +208,7 @@ def publish_entry(proposal_id: int, entry_id: int):
         except service.LogError as error:
             flash(str(LOG_ERRORS[error.code]), "error")
         else:
+            email_answered(published, proposal)
             flash(_("Entry %(number)s is published.", number=published.sequence), "success")
             return redirect(url_for("responselog.entry", sequence=published.sequence), code=303)
     return redirect(url_for("responselog.proposal_log", proposal_id=proposal.id), code=303)

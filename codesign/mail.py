@@ -1,0 +1,60 @@
+"""Sending email: SMTP in production, the log in development, an in-memory outbox in tests.
+
+A failed send is logged and reported as False; it never breaks the request that caused it.
+(Retries and digests come with notifications.)
+"""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import current_app
+
+OUTBOX = "codesign.outbox"
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None, *, language: str = "en") -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    message["Content-Language"] = language  # after the body: setting content clears Content-* headers
+    return message
+
+
+def send(message: EmailMessage) -> bool:
+    """Deliver a message with the configured backend; True if it was handed over."""
+    backend = current_app.config["MAIL_BACKEND"]
+    try:
+        if backend == "memory":
+            current_app.extensions.setdefault(OUTBOX, []).append(message)
+        elif backend == "smtp":
+            _send_smtp(message)
+        else:
+            current_app.logger.info("Email (not sent: MAIL_BACKEND=%s):\n%s", backend, message.as_string())
+    except Exception:  # a mail server's trouble must never break the page that caused the email
+        current_app.logger.exception("Could not send email to %s", message["To"])
+        return False
+    return True
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    connect = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with connect(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as server:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            server.starttls()
+        if config["MAIL_USERNAME"]:
+            server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        server.send_message(message)
+
+
+def outbox() -> list[EmailMessage]:
+    """Messages captured by the memory backend (tests)."""
+    return current_app.extensions.setdefault(OUTBOX, [])
