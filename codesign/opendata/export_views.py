@@ -81,7 +81,7 @@ def _log_rows(record: dict) -> list[dict]:
     rows = []
     for entry in record["log"]:
         row = {key: value for key, value in entry.items()
-               if key not in ("people_answered", "people_answered_by_group", "contests")}
+               if key not in ("people_answered", "people_answered_by_group", "people_answered_by_channel", "contests")}
         row.update(_count_columns("people_answered", entry["people_answered"]))
         row.update(_count_columns("contests", entry["contests"]))
         rows.append(row)

@@ -112,6 +112,7 @@ SCHEMAS = {
         "from_version": _nullable(INTEGER), "to_version": _nullable(INTEGER),
         "corrected_by": {"type": "array", "items": INTEGER},
         "people_answered": _ref("Count"), "people_answered_by_group": _per(GROUPS, _ref("Count")),
+        "people_answered_by_channel": _per(_values(Channel), _ref("Count")),
         "contests": _ref("Count"), "html_url": URL,
     }, description="A published response-log entry. entry_hash is SHA-256 over the canonical JSON "
                    "(sorted keys, no spaces, UTF-8) of the fields from district_id to previous_hash; "

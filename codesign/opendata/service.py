@@ -222,6 +222,8 @@ def entry_rows(entries: list[ResponseEntry], district: District) -> list[dict]:
             "people_answered": count(detail.people_by_group.total),
             "people_answered_by_group": {str(group): count(shown)
                                          for group, shown in detail.people_by_group.cells.items()},
+            "people_answered_by_channel": {str(channel): count(shown)
+                                           for channel, shown in detail.people_by_channel.cells.items()},
             "contests": count(detail.contests),
             "html_url": url_for("responselog.entry", district_slug=district.slug, sequence=entry.sequence,
                                 _external=True),

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from codesign.comments.models import Comment, Disposition
+from codesign.comments.models import Channel, Comment, Disposition
 from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.diff import changed, word_diff
@@ -145,11 +145,17 @@ def publish_entry(entry: ResponseEntry) -> ResponseEntry:
         raise LogError("published")
     if not entry.heard or not entry.reasons:
         raise LogError("incomplete")
-    # Lock the district's chain head so two publications cannot take the same place.
+    # Write-lock the district's row first (a no-op UPDATE: a row lock on PostgreSQL, the write
+    # lock on SQLite), so two publications, even of the district's very first entry, take
+    # turns and cannot take the same place in the chain.
+    from codesign.districts.models import District
+
+    db.session.execute(db.update(District).where(District.id == entry.district_id)
+                       .values(slug=District.slug))
     head = db.session.scalar(
         db.select(ResponseEntry)
         .where(ResponseEntry.district_id == entry.district_id, ResponseEntry.sequence.is_not(None))
-        .order_by(ResponseEntry.sequence.desc()).limit(1).with_for_update()
+        .order_by(ResponseEntry.sequence.desc()).limit(1)
     )
     entry.sequence = (head.sequence if head else 0) + 1
     entry.previous_hash = head.entry_hash if head else GENESIS
@@ -239,11 +245,25 @@ class EntryDetails:
     excerpts: list
     comment_count: int
     people_by_group: object  # SuppressedBreakdown
+    people_by_channel: object  # SuppressedBreakdown
     amends_sequence: int | None
     corrected_by: list[int]
     from_number: int | None
     to_number: int | None
     contests: object  # ShownCount: people who said it does not address their concern
+
+
+def _people_answered(entry_ids: list[int], column, values) -> dict[int, dict]:
+    """Distinct people whose comments each entry answers, by one column (group or channel)."""
+    people = {entry_id: {value: 0 for value in values} for entry_id in entry_ids}
+    for entry_id, value, count in db.session.execute(
+        db.select(EntryComment.entry_id, column, db.func.count(db.distinct(Comment.author_id)))
+        .join(Comment, Comment.id == EntryComment.comment_id)
+        .where(EntryComment.entry_id.in_(entry_ids))
+        .group_by(EntryComment.entry_id, column)
+    ):
+        people[entry_id][value] = count
+    return people
 
 
 def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments: bool = False) -> dict:
@@ -262,14 +282,8 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
         .order_by(EntryComment.entry_id, Comment.id)
     ):
         comments[entry_id].append(comment)
-    people: dict[int, dict] = {entry_id: {group: 0 for group in StakeholderGroup} for entry_id in ids}
-    for entry_id, group, count in db.session.execute(
-        db.select(EntryComment.entry_id, Comment.stakeholder_group, db.func.count(db.distinct(Comment.author_id)))
-        .join(Comment, Comment.id == EntryComment.comment_id)
-        .where(EntryComment.entry_id.in_(ids))
-        .group_by(EntryComment.entry_id, Comment.stakeholder_group)
-    ):
-        people[entry_id][group] = count
+    people = _people_answered(ids, Comment.stakeholder_group, StakeholderGroup)
+    channels = _people_answered(ids, Comment.channel, Channel)
     amended_ids = {entry.amends_id for entry in entries if entry.amends_id}
     sequences = dict(db.session.execute(
         db.select(ResponseEntry.id, ResponseEntry.sequence).where(ResponseEntry.id.in_(amended_ids))
@@ -294,6 +308,7 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
             excerpts=[c for c in comments[entry.id] if not c.withdrawn][: None if all_comments else EXCERPTS_PER_ENTRY],
             comment_count=len(comments[entry.id]),
             people_by_group=suppress_small_counts(people[entry.id], threshold),
+            people_by_channel=suppress_small_counts(channels[entry.id], threshold),
             amends_sequence=sequences.get(entry.amends_id),
             corrected_by=corrections[entry.id],
             from_number=numbers.get(entry.from_version_id),

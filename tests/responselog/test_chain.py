@@ -124,3 +124,37 @@ def test_verify_an_exported_file(app, proposal_with_comments, runner, tmp_path):
     assert result.exit_code == 2
     result = runner.invoke(args=["verify-log", "--district", "nowhere"])
     assert result.exit_code == 2
+
+
+def test_racing_first_publications_take_turns(app, proposal_with_comments):
+    """Two staff publish the district's very first entries at once (threads, real connections)."""
+    import threading
+
+    proposal_id, ids = proposal_with_comments
+    with app.app_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        draft_ids = [service.create_entry(proposal, None, heard=f"Heard {n}", outcome=Outcome.CHANGED, reasons="Why",
+                                          from_version_id=None, to_version_id=None, amends_id=None).id
+                     for n in range(3)]
+    barrier = threading.Barrier(len(draft_ids))
+    errors = []
+
+    def publish_one(entry_id):
+        try:
+            with app.app_context():
+                entry = db.session.get(ResponseEntry, entry_id)
+                barrier.wait(timeout=10)
+                service.publish_entry(entry)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=publish_one, args=(entry_id,)) for entry_id in draft_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert not errors, errors
+    with app.app_context():
+        sequences = sorted(db.session.scalars(sa.select(ResponseEntry.sequence).where(ResponseEntry.sequence.is_not(None))))
+        assert sequences == [1, 2, 3]
+        assert service.verify_district(db.session.get(Proposal, proposal_id).district_id).ok

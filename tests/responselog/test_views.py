@@ -52,6 +52,8 @@ def test_write_link_publish_and_read(app, client, proposal_with_comments):  # no
     entry_page = client.get("/d/riverside/log/1").get_data(as_text=True)
     assert "Families said three years is too long." in entry_page and "It answers 2 comments." in entry_page
     assert "Worry 0" in entry_page and "Worry 2" not in entry_page
+    # One person (lucia) wrote them: fewer than the threshold, by group and by channel.
+    assert entry_page.count("fewer than 10") == 2 and "How they took part" in entry_page
     with app.app_context():
         linked = db.session.scalars(sa.select(Comment).where(Comment.addressed_in_id == entry_id)).all()
         assert {c.id for c in linked} == set(ids[:2])
