@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.opendata.views import bp as api_bp
     from codesign.proposals.views import bp as proposals_bp
     from codesign.responselog.views import bp as responselog_bp
+    from codesign.surveys.views import bp as surveys_bp
     from codesign.votes.views import bp as votes_bp
 
     app.register_blueprint(main_bp)
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(votes_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(responselog_bp)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(export_bp)
     register_error_handlers(app)

@@ -29,6 +29,7 @@ def load_demo() -> bool:
     """
     from codesign.accounts.service import find_user_by_login
     from codesign.demo_proposals import load_demo_proposals
+    from codesign.demo_surveys import load_demo_surveys
 
     district = get_district(DEMO_SLUG)
     added = False
@@ -38,7 +39,19 @@ def load_demo() -> bool:
     staff = find_user_by_login("staff")
     if staff is not None and load_demo_proposals(district, staff):
         added = True
+    if staff is not None and load_demo_surveys(district, staff, _attendance_proposal(district)):
+        added = True
     return added
+
+
+def _attendance_proposal(district):
+    """The demo proposal the open survey is about (found by its title)."""
+    from codesign.demo_proposals import ATTENDANCE_V1
+    from codesign.proposals.models import Proposal, ProposalVersion
+
+    return db.session.scalar(
+        db.select(Proposal).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+        .where(Proposal.district_id == district.id, ProposalVersion.title == ATTENDANCE_V1["title"]).limit(1))
 
 
 def _load_district_and_people():

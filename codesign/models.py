@@ -4,4 +4,13 @@ from codesign.comments.models import Comment, Flag, MeToo  # noqa: F401
 from codesign.districts.models import District, Membership  # noqa: F401
 from codesign.proposals.models import Proposal, ProposalVersion  # noqa: F401
 from codesign.responselog.models import Contest, EntryComment, ResponseEntry  # noqa: F401
+from codesign.surveys.models import (  # noqa: F401
+    Survey,
+    SurveyAnswer,
+    SurveyCorrection,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyText,
+)
 from codesign.votes.models import Vote  # noqa: F401

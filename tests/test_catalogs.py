@@ -10,7 +10,12 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from codesign.i18n import SUPPORTED_LOCALE_CODES
-from codesign.translations_tool import BABEL_CFG, PACKAGE_DIR, TEMPLATE_POT, catalog_paths
+from codesign.translations_tool import (
+    BABEL_CFG,
+    PACKAGE_DIR,
+    TEMPLATE_POT,
+    catalog_paths,
+)
 
 TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,

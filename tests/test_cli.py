@@ -86,3 +86,24 @@ def test_demo_has_proposals_in_every_state(app, runner, client):
         from codesign.responselog.models import Contest
 
         assert db.session.scalar(sa.select(sa.func.count(Contest.id))) == 1
+
+
+def test_demo_has_an_open_survey_and_one_with_published_results(app, runner, client):
+    from codesign.comments.models import Channel
+    from codesign.surveys.models import Survey, SurveyResponse, SurveyText
+
+    runner.invoke(args=["demo"])
+    with app.app_context():
+        open_survey, closed = db.session.scalars(sa.select(Survey).order_by(Survey.id)).all()
+        assert open_survey.is_open() and open_survey.proposal_id is not None and not closed.is_open()
+        assert closed.results_public and closed.has_closed()
+        channels = db.session.execute(
+            sa.select(SurveyResponse.channel, sa.func.count()).where(SurveyResponse.survey_id == open_survey.id)
+            .group_by(SurveyResponse.channel)).all()
+        assert sum(n for _c, n in channels) >= 140 and dict(channels)[Channel.PAPER] > 0
+        assert set(db.session.scalars(sa.select(SurveyText.locale))) == {"es", "ar"}
+        survey_ids = (open_survey.id, closed.id)
+    results = client.get(f"/d/riverside/surveys/{survey_ids[1]}/results").get_data(as_text=True)
+    assert "How would you like the district to reach you?" in results
+    page = client.get(f"/d/riverside/surveys/{survey_ids[0]}/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "لوحة متابعة الحضور" in page

@@ -39,11 +39,18 @@ SECTION_LABELS = {GENERAL_SECTION: _l("The proposal in general"), **dict(DATA_CA
 
 
 class Channel(LabelledEnum):
+    """How input reached the district: online, at a community session, or on a paper form."""
+
     ONLINE = "online"
     SESSION = "session"
+    PAPER = "paper"
 
 
-CHANNEL_LABELS = with_labels(Channel, {Channel.ONLINE: _l("Online"), Channel.SESSION: _l("Community session")})
+CHANNEL_LABELS = with_labels(Channel, {
+    Channel.ONLINE: _l("Online"),
+    Channel.SESSION: _l("Community session"),
+    Channel.PAPER: _l("Paper form"),
+})
 
 
 class Disposition(LabelledEnum):

@@ -1,6 +1,9 @@
 """District state changes: create, configure, grant and revoke roles."""
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import abort, g
 
 from codesign.accounts.models import User
@@ -30,6 +33,16 @@ def load_district_or_404(slug: str) -> District:
         abort(404)
     g.district = district
     return district
+
+
+def local_to_utc(district: District, local: datetime) -> datetime:
+    """A wall-clock time typed in the district's time zone, as UTC."""
+    return local.replace(tzinfo=ZoneInfo(district.timezone)).astimezone(ZoneInfo("UTC"))
+
+
+def utc_to_local(district: District, moment: datetime) -> datetime:
+    """A stored moment as the district's wall-clock time, for a datetime-local field."""
+    return moment.astimezone(ZoneInfo(district.timezone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def district_for_registration(slug: str | None) -> District | None:

@@ -1,40 +1,15 @@
 """A proposal's whole public record as one JSON file, or as CSV tables a spreadsheet opens."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from flask import abort, g, make_response
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
 
+from codesign.downloads import csv_download, download
 from codesign.opendata import export_bp as bp
 from codesign.opendata import service
 from codesign.proposals.service import published_proposal_or_404
-
-# Spreadsheets run cells that start like a formula; a leading apostrophe keeps them text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        value = " ".join(str(item) for item in value)
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _count_columns(prefix: str, shown: dict) -> dict:
@@ -114,19 +89,12 @@ def _record(proposal_id: int) -> tuple:
     return proposal, service.proposal_record(proposal, g.district)
 
 
-def _download(body: str | bytes, mimetype: str, filename: str):
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/proposals/<int:proposal_id>/record.json")
 def record_json(proposal_id: int):
     """Everything public about a proposal in one JSON file."""
     proposal, record = _record(proposal_id)
     body = json.dumps(record, ensure_ascii=False, indent=1)
-    return _download(body, "application/json", f"{g.district.slug}-proposal-{proposal.id}.json")
+    return download(body, "application/json", f"{g.district.slug}-proposal-{proposal.id}.json")
 
 
 @bp.route("/proposals/<int:proposal_id>/record/<table>.csv")
@@ -136,10 +104,6 @@ def record_csv(proposal_id: int, table: str):
         abort(404)
     proposal, record = _record(proposal_id)
     rows = TABLES[table](record)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
-    return _download(buffer.getvalue(), "text/csv", f"{g.district.slug}-proposal-{proposal.id}-{table}.csv")
+    header = list(rows[0]) if rows else []
+    return csv_download(header, ([row[key] for key in header] for row in rows),
+                        f"{g.district.slug}-proposal-{proposal.id}-{table}.csv")

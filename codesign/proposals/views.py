@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from codesign.authz import has_role, require_role
 from codesign.districts.models import Role
+from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.forms import Form
 from codesign.proposals import bp, service
 from codesign.proposals.forms import DecisionForm, ProposalForm, PublishForm
@@ -44,11 +45,11 @@ def _proposal_or_404(proposal_id: int):
 
 
 def _to_utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=ZoneInfo(g.district.timezone)).astimezone(ZoneInfo("UTC"))
+    return local_to_utc(g.district, local)
 
 
 def _to_local(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(g.district.timezone)).replace(tzinfo=None, second=0, microsecond=0)
+    return utc_to_local(g.district, moment)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -72,6 +73,7 @@ def show(proposal_id: int):
 def proposal_page(proposal, comment_form=None, status: int = 200):
     """Render the proposal page; a failed comment comes back here with what was typed."""
     from codesign.comments.views import comments_context
+    from codesign.surveys.service import surveys_for_proposal
     from codesign.votes.views import vote_context
 
     version = proposal.current_version
@@ -80,6 +82,7 @@ def proposal_page(proposal, comment_form=None, status: int = 200):
     if version is not None:
         extra.update(vote_context(proposal))
         extra.update(comments_context(proposal))
+        extra["surveys"] = surveys_for_proposal(proposal)
         if comment_form is not None:
             extra["comment_form"] = comment_form
     return render_template(

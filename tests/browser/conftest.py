@@ -18,8 +18,8 @@ CHROMIUM_ARGS = [
 
 def _missing_browser_reason() -> str | None:
     try:
-        import playwright  # noqa: F401
         import axe_playwright_python  # noqa: F401
+        import playwright  # noqa: F401
     except ImportError:
         return "Playwright and axe-playwright-python are not installed (pip install -e '.[test]')"
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):

@@ -7,7 +7,12 @@ import sqlalchemy as sa
 from codesign.db import utcnow
 from codesign.districts.models import Role
 from codesign.extensions import db
-from codesign.proposals.models import VERSION_FIELD_LABELS, Proposal, ProposalStatus, ProposalVersion
+from codesign.proposals.models import (
+    VERSION_FIELD_LABELS,
+    Proposal,
+    ProposalStatus,
+    ProposalVersion,
+)
 
 CARD = {
     "title": "Attendance dashboard",
