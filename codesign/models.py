@@ -3,7 +3,12 @@ from codesign.accounts.models import User  # noqa: F401
 from codesign.comments.models import Comment, Flag, MeToo  # noqa: F401
 from codesign.districts.models import District, Membership  # noqa: F401
 from codesign.proposals.models import Proposal, ProposalVersion  # noqa: F401
-from codesign.responselog.models import Contest, EntryComment, ResponseEntry  # noqa: F401
+from codesign.responselog.models import (  # noqa: F401
+    Contest,
+    EntryComment,
+    EntryQuestion,
+    ResponseEntry,
+)
 from codesign.surveys.models import (  # noqa: F401
     Survey,
     SurveyAnswer,

@@ -107,6 +107,7 @@ SCHEMAS = {
         "from_version_id": _nullable(INTEGER), "to_version_id": _nullable(INTEGER),
         "changed_fields": {"type": "string", "description": "Space-separated names of the fields that changed"},
         "amends_sequence": _nullable(INTEGER), "comment_ids": {"type": "array", "items": INTEGER},
+        "question_ids": {"type": "array", "items": INTEGER, "description": "Survey questions the entry answers"},
         "published_at": {"type": "string", "format": "date-time"},
         "previous_hash": HASH, "entry_hash": HASH,
         "from_version": _nullable(INTEGER), "to_version": _nullable(INTEGER),
@@ -115,7 +116,8 @@ SCHEMAS = {
         "people_answered_by_channel": _per(_values(Channel), _ref("Count")),
         "contests": _ref("Count"), "html_url": URL,
     }, description="A published response-log entry. entry_hash is SHA-256 over the canonical JSON "
-                   "(sorted keys, no spaces, UTF-8) of the fields from district_id to previous_hash; "
+                   "(sorted keys, no spaces, UTF-8) of the fields from district_id to previous_hash, and of "
+                   "question_ids when it is not empty; "
                    "previous_hash is the entry before it in the district's chain (64 zeros for the first)."),
 }
 

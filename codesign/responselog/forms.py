@@ -36,6 +36,7 @@ class EntryForm(Form):
     change = SelectField(_l("The version change it produced"), validators=[required()])
     amends = SelectField(_l("Corrects an earlier entry"), coerce=_optional_int)
     comments = CommentChoices(_l("Comments this entry answers"), coerce=int)
+    questions = CommentChoices(_l("Survey questions this entry answers"), coerce=int)
 
 
 class ContestForm(Form):

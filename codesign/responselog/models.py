@@ -70,6 +70,17 @@ class EntryComment(db.Model):
                                             primary_key=True, index=True)
 
 
+class EntryQuestion(db.Model):
+    """A survey question whose answers an entry responds to."""
+
+    __tablename__ = "response_entry_question"
+
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("response_entry.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_question.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+
+
 CONTEST_REASON_MAX = 500
 
 

@@ -15,7 +15,13 @@ from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.diff import changed, word_diff
 from codesign.proposals.models import VERSION_TEXT_FIELDS, Proposal, ProposalVersion
-from codesign.responselog.models import Contest, EntryComment, Outcome, ResponseEntry
+from codesign.responselog.models import (
+    Contest,
+    EntryComment,
+    EntryQuestion,
+    Outcome,
+    ResponseEntry,
+)
 
 GENESIS = "0" * 64
 
@@ -98,6 +104,37 @@ def link_comments(entry: ResponseEntry, comment_ids: list[int]) -> None:
     db.session.commit()
 
 
+def question_choices(proposal: Proposal) -> list:
+    """Questions of the published surveys about this proposal, which entries can answer."""
+    from codesign.surveys.models import Survey, SurveyQuestion, SurveyStatus
+
+    return list(db.session.execute(
+        db.select(SurveyQuestion, Survey.title).join(Survey, Survey.id == SurveyQuestion.survey_id)
+        .where(Survey.proposal_id == proposal.id, Survey.status == SurveyStatus.PUBLISHED)
+        .order_by(Survey.id, SurveyQuestion.position)
+    ).all())
+
+
+def link_questions(entry: ResponseEntry, question_ids: list[int]) -> None:
+    """Set the survey questions a draft answers (only questions of surveys about its proposal)."""
+    if not entry.is_draft:
+        raise LogError("published")
+    proposal = db.session.get(Proposal, entry.proposal_id)
+    allowed = {question.id for question, _title in question_choices(proposal)}
+    ids = set(question_ids)
+    if ids - allowed:
+        raise LogError("bad_question", "questions")
+    db.session.execute(db.delete(EntryQuestion).where(EntryQuestion.entry_id == entry.id))
+    db.session.add_all(EntryQuestion(entry_id=entry.id, question_id=qid) for qid in sorted(ids))
+    db.session.commit()
+
+
+def linked_question_ids(entry: ResponseEntry) -> list[int]:
+    return list(db.session.scalars(
+        db.select(EntryQuestion.question_id).where(EntryQuestion.entry_id == entry.id).order_by(EntryQuestion.question_id)
+    ))
+
+
 def linked_comment_ids(entry: ResponseEntry) -> list[int]:
     return list(db.session.scalars(
         db.select(EntryComment.comment_id).where(EntryComment.entry_id == entry.id)
@@ -112,9 +149,11 @@ HASHED_FIELDS = (
 )
 
 
-def record_of(entry: ResponseEntry, comment_ids: list[int], amends_sequence: int | None) -> dict:
+def record_of(entry: ResponseEntry, comment_ids: list[int], amends_sequence: int | None,
+              question_ids: list[int] = ()) -> dict:
     """Every public fact of a published entry, as the hash and the open data see it."""
     return {
+        "question_ids": sorted(question_ids),
         "district_id": entry.district_id,
         "sequence": entry.sequence,
         "proposal_id": entry.proposal_id,
@@ -135,6 +174,10 @@ def digest(record: dict) -> str:
     """SHA-256 over the canonical JSON of a record's hashed fields (sorted keys, no spaces)."""
     body = {key: record.get(key) for key in HASHED_FIELDS}
     body["comment_ids"] = sorted(body["comment_ids"] or [])
+    # Survey questions came later: hashed only when there are some, so earlier entries keep
+    # the fingerprint they were published with.
+    if record.get("question_ids"):
+        body["question_ids"] = sorted(record["question_ids"])
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -162,7 +205,8 @@ def publish_entry(entry: ResponseEntry) -> ResponseEntry:
     entry.published_at = utcnow().replace(microsecond=0)
     comment_ids = linked_comment_ids(entry)
     amends = db.session.get(ResponseEntry, entry.amends_id) if entry.amends_id else None
-    entry.entry_hash = digest(record_of(entry, comment_ids, amends.sequence if amends else None))
+    entry.entry_hash = digest(record_of(entry, comment_ids, amends.sequence if amends else None,
+                                        linked_question_ids(entry)))
     if comment_ids:
         db.session.execute(
             db.update(Comment).where(Comment.id.in_(comment_ids))
@@ -209,10 +253,16 @@ def records_of(entries: list[ResponseEntry]) -> list[dict]:
             db.select(EntryComment.entry_id, EntryComment.comment_id).where(EntryComment.entry_id.in_(ids))
         ):
             links.setdefault(entry_id, []).append(comment_id)
+    questions: dict[int, list[int]] = {}
+    if ids:
+        for entry_id, question_id in db.session.execute(
+            db.select(EntryQuestion.entry_id, EntryQuestion.question_id).where(EntryQuestion.entry_id.in_(ids))
+        ):
+            questions.setdefault(entry_id, []).append(question_id)
     sequences = sequences_of({entry.amends_id for entry in entries if entry.amends_id})
     records = []
     for entry in entries:
-        record = record_of(entry, links.get(entry.id, []), sequences.get(entry.amends_id))
+        record = record_of(entry, links.get(entry.id, []), sequences.get(entry.amends_id), questions.get(entry.id, []))
         record["entry_hash"] = entry.entry_hash
         records.append(record)
     return records
@@ -251,6 +301,8 @@ class EntryDetails:
     from_number: int | None
     to_number: int | None
     contests: object  # ShownCount: people who said it does not address their concern
+    questions: list = None  # (question, survey id, survey title)
+    survey_respondents: object = None  # ShownCount: responses answering those questions
 
 
 def _people_answered(entry_ids: list[int], column, values) -> dict[int, dict]:
@@ -264,6 +316,27 @@ def _people_answered(entry_ids: list[int], column, values) -> dict[int, dict]:
     ):
         people[entry_id][value] = count
     return people
+
+
+def _linked_questions(entry_ids: list[int]) -> tuple[dict, dict]:
+    """Each entry's survey questions (question, survey id, survey title) and how many responses
+    answered them: two queries for any number of entries."""
+    from codesign.surveys.models import Survey, SurveyAnswer, SurveyQuestion
+
+    questions: dict[int, list] = {}
+    for entry_id, question, survey_id, title in db.session.execute(
+        db.select(EntryQuestion.entry_id, SurveyQuestion, Survey.id, Survey.title)
+        .join(SurveyQuestion, SurveyQuestion.id == EntryQuestion.question_id)
+        .join(Survey, Survey.id == SurveyQuestion.survey_id)
+        .where(EntryQuestion.entry_id.in_(entry_ids)).order_by(EntryQuestion.entry_id, Survey.id, SurveyQuestion.position)
+    ):
+        questions.setdefault(entry_id, []).append((question, survey_id, title))
+    respondents = dict(db.session.execute(
+        db.select(EntryQuestion.entry_id, db.func.count(db.distinct(SurveyAnswer.response_id)))
+        .join(SurveyAnswer, SurveyAnswer.question_id == EntryQuestion.question_id)
+        .where(EntryQuestion.entry_id.in_(entry_ids)).group_by(EntryQuestion.entry_id)
+    ).all()) if questions else {}
+    return questions, respondents
 
 
 def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments: bool = False) -> dict:
@@ -299,6 +372,7 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
         db.select(Contest.entry_id, db.func.count(Contest.id)).where(Contest.entry_id.in_(ids))
         .group_by(Contest.entry_id)
     ).all())
+    questions, respondents = _linked_questions(ids)
     version_ids = {v for entry in entries for v in (entry.from_version_id, entry.to_version_id) if v}
     numbers = dict(db.session.execute(
         db.select(ProposalVersion.id, ProposalVersion.number).where(ProposalVersion.id.in_(version_ids))
@@ -314,6 +388,8 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
             from_number=numbers.get(entry.from_version_id),
             to_number=numbers.get(entry.to_version_id),
             contests=show_count(contest_counts.get(entry.id, 0), threshold),
+            questions=questions.get(entry.id, []),
+            survey_respondents=show_count(respondents.get(entry.id, 0), threshold),
         )
         for entry in entries
     }

@@ -23,6 +23,7 @@ LOG_ERRORS = {
     "bad_version": _l("Choose a version change of this proposal."),
     "bad_amends": _l("Choose a published entry of this proposal to correct."),
     "bad_comment": _l("Only this proposal's comments can be linked."),
+    "bad_question": _l("Only questions of published surveys about this proposal can be linked."),
     "published": _l("Published entries cannot be changed. Write a new entry that corrects it."),
     "incomplete": _l("Write what you heard and your reasons before publishing."),
     "not_published": _l("Only published entries can be answered."),
@@ -140,8 +141,8 @@ def new_entry(proposal_id: int):
     require_role(g.district, Role.STAFF)
     proposal = _proposal_or_404(proposal_id)
     form = _entry_form(proposal, None)
-    form.comments.choices = []
-    del form.comments  # comments are picked on the draft's own page, with filters
+    del form.comments  # comments and survey questions are picked on the draft's own page
+    del form.questions
     if form.validate_on_submit():
         try:
             created = service.create_entry(proposal, current_user, **_fields(form))
@@ -168,14 +169,17 @@ def edit_entry(proposal_id: int, entry_id: int):
     linked = set(service.linked_comment_ids(draft))
     form = _entry_form(proposal, draft)
     form.comments.choices = [(c.id, c.body[:200] or _("(withdrawn)")) for c in shown]
+    form.questions.choices = [(q.id, f"{title}: {q.prompt}") for q, title in service.question_choices(proposal)]
     if not form.is_submitted():
         form.comments.data = [c.id for c in shown if c.id in linked]
+        form.questions.data = service.linked_question_ids(draft)
     if form.validate_on_submit():
         # Links hidden by the filters stay; the shown ones follow the checkboxes.
         keep = linked - {c.id for c in shown}
         try:
             service.update_entry(draft, proposal, **_fields(form))
             service.link_comments(draft, sorted(keep | set(form.comments.data or [])))
+            service.link_questions(draft, form.questions.data or [])
         except service.LogError as error:
             form.form_errors.append(LOG_ERRORS[error.code])
         else:
