@@ -107,3 +107,7 @@ def test_demo_has_an_open_survey_and_one_with_published_results(app, runner, cli
     assert "How would you like the district to reach you?" in results
     page = client.get(f"/d/riverside/surveys/{survey_ids[0]}/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "لوحة متابعة الحضور" in page
+    with app.app_context():
+        proposal_id = db.session.get(Survey, survey_ids[0]).proposal_id
+    proposal_page = client.get(f"/d/riverside/proposals/{proposal_id}/", headers={"Accept-Language": "es"})
+    assert "Panel de asistencia: ¿qué aceptaría usted?" in proposal_page.get_data(as_text=True)

@@ -73,6 +73,7 @@ def show(proposal_id: int):
 def proposal_page(proposal, comment_form=None, status: int = 200):
     """Render the proposal page; a failed comment comes back here with what was typed."""
     from codesign.comments.views import comments_context
+    from codesign.i18n import current_locale_code
     from codesign.surveys.service import surveys_for_proposal
     from codesign.votes.views import vote_context
 
@@ -82,7 +83,7 @@ def proposal_page(proposal, comment_form=None, status: int = 200):
     if version is not None:
         extra.update(vote_context(proposal))
         extra.update(comments_context(proposal))
-        extra["surveys"] = surveys_for_proposal(proposal)
+        extra["surveys"] = surveys_for_proposal(proposal, current_locale_code())
         if comment_form is not None:
             extra["comment_form"] = comment_form
     return render_template(

@@ -82,10 +82,16 @@ def _record(survey: Survey, key: str, old: str, new: str, editor) -> None:
                                         editor_id=editor.id if editor else None))
 
 
-def surveys_for_proposal(proposal) -> list[Survey]:
-    """Published surveys about a proposal, for its page."""
-    return list(db.session.scalars(db.select(Survey).where(
+def surveys_for_proposal(proposal, locale: str) -> list[tuple[Survey, str, str | None]]:
+    """Published surveys about a proposal, for its page: (survey, title in the reader's language,
+    that language or None when the title is the original). Two queries."""
+    surveys = list(db.session.scalars(db.select(Survey).where(
         Survey.proposal_id == proposal.id, Survey.status == SurveyStatus.PUBLISHED).order_by(Survey.id)))
+    titles = dict(db.session.execute(db.select(SurveyText.survey_id, SurveyText.text).where(
+        SurveyText.survey_id.in_([s.id for s in surveys]), SurveyText.locale == locale, SurveyText.key == "title")
+    ).all()) if surveys else {}
+    return [(survey, titles.get(survey.id, survey.title), locale if survey.id in titles else None)
+            for survey in surveys]
 
 
 def has_answers(survey: Survey) -> bool:
