@@ -94,6 +94,12 @@ def surveys_for_proposal(proposal, locale: str) -> list[tuple[Survey, str, str |
             for survey in surveys]
 
 
+def corrections_of(survey: Survey) -> list[SurveyCorrection]:
+    """Wording corrections made after answers arrived, oldest first."""
+    return list(db.session.scalars(
+        db.select(SurveyCorrection).where(SurveyCorrection.survey_id == survey.id).order_by(SurveyCorrection.id)))
+
+
 def has_answers(survey: Survey) -> bool:
     return db.session.scalar(
         db.select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id).limit(1)) is not None

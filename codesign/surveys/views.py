@@ -28,7 +28,6 @@ from codesign.surveys.models import (
     TEXT_REVIEW_LABELS,
     QuestionKind,
     Survey,
-    SurveyCorrection,
     SurveyQuestion,
     SurveyStatus,
     TextReview,
@@ -173,7 +172,7 @@ def results(survey_id: int):
         "surveys/results.html", survey=survey, result=survey_results(survey, questions, g.district, breakdown),
         breakdown_labels=BREAKDOWN_LABELS, other=OTHER, all_column=ALL, is_staff=_is_staff(),
         loc=service.localize(survey, questions, current_locale_code(), g.district.default_locale),
-        original_lang=g.district.default_locale,
+        original_lang=g.district.default_locale, corrections=service.corrections_of(survey),
     )
 
 
@@ -275,8 +274,7 @@ def edit(survey_id: int):
             flash(_("The survey is saved."), "success")
             return redirect(url_for("surveys.edit", survey_id=survey.id), code=303)
     questions = service.questions_of(survey)
-    corrections = list(db.session.scalars(
-        db.select(SurveyCorrection).where(SurveyCorrection.survey_id == survey.id).order_by(SurveyCorrection.id)))
+    corrections = service.corrections_of(survey)
     return render_template(
         "surveys/edit.html", survey=survey, form=form, questions=questions, action_form=Form(),
         kind_labels=QUESTION_KIND_LABELS, answered=service.has_answers(survey), corrections=corrections,

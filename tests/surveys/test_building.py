@@ -96,6 +96,8 @@ def test_answered_surveys_keep_their_questions_and_record_corrections(app, make_
         keys = set(db.session.scalars(sa.select(SurveyCorrection.key)))
         assert {f"question:{single}", f"option:{options[single][0]}"} <= keys
     assert "One school year" in me.get(edit).get_data(as_text=True)
+    results = me.get(survey_url(survey_id, "results")).get_data(as_text=True)
+    assert "Wording corrections after answers arrived" in results and "<del dir=\"auto\" lang=\"en\">One year</del>" in results
 
 
 def test_translate_preview_and_fallback_notice(app, make_user, survey_world):
