@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.accounts.views import bp as accounts_bp
     from codesign.admin.views import bp as admin_bp
     from codesign.comments.views import bp as comments_bp
+    from codesign.community.views import bp as community_bp
     from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(responselog_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(community_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(export_bp)
     register_error_handlers(app)
@@ -190,6 +192,6 @@ def _register_request_hooks(app: Flask) -> None:
         locale_name=locale_name,
         now=utcnow,
         format_moment=lambda moment: f"{format_date(moment, 'long')} {format_time(moment, 'short')}",
-        format_date=format_date,
+        format_date=format_date, format_time=format_time,
         format_percent=format_percent, format_datetime=format_datetime, format_decimal=format_decimal
     )

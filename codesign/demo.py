@@ -28,6 +28,7 @@ def load_demo() -> bool:
     Each part checks for itself, so a demo loaded by an older version gains the new parts.
     """
     from codesign.accounts.service import find_user_by_login
+    from codesign.demo_community import load_demo_community
     from codesign.demo_proposals import load_demo_proposals
     from codesign.demo_surveys import load_demo_surveys
 
@@ -41,7 +42,21 @@ def load_demo() -> bool:
         added = True
     if staff is not None and load_demo_surveys(district, staff, _attendance_proposal(district)):
         added = True
+    if staff is not None and load_demo_community(district, staff, find_user_by_login("facilitator"),
+                                                 _demo_proposals_for_sessions(district)):
+        added = True
     return added
+
+
+def _demo_proposals_for_sessions(district):
+    """The attendance dashboard and the school climate survey proposals."""
+    from codesign.demo_proposals import CLIMATE
+    from codesign.proposals.models import Proposal, ProposalVersion
+
+    climate = db.session.scalar(
+        db.select(Proposal).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+        .where(Proposal.district_id == district.id, ProposalVersion.title == CLIMATE["title"]).limit(1))
+    return _attendance_proposal(district), climate
 
 
 def _attendance_proposal(district):

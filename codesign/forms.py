@@ -8,8 +8,9 @@ from flask_babel import get_domain
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, ValidationError
+from wtforms import SelectChoice, SelectMultipleField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 # Control characters other than tab, newline and carriage return never belong in text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -90,6 +91,15 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
+def add_error(form, field_name: str | None, message) -> None:
+    """Show a service's refusal on the field it is about, or above the form."""
+    target = getattr(form, field_name, None) if field_name else None
+    if target is not None:
+        target.errors = list(target.errors) + [message]
+    else:
+        form.form_errors.append(message)
+
+
 def flash_form_errors(form) -> None:
     """For forms that redirect instead of re-rendering: show each field's errors as messages."""
     from flask import flash
@@ -97,3 +107,10 @@ def flash_form_errors(form) -> None:
     for errors in form.errors.values():
         for error in errors:
             flash(error, "error")
+
+
+class CheckboxChoices(SelectMultipleField):
+    """Several choices shown as checkboxes (render with the forms.choices macro)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -1,6 +1,15 @@
 """Import every feature's models so that SQLAlchemy and Alembic see the whole schema."""
 from codesign.accounts.models import User  # noqa: F401
 from codesign.comments.models import Comment, Flag, MeToo  # noqa: F401
+from codesign.community.models import (  # noqa: F401
+    Organization,
+    OrganizationFacilitator,
+    Session,
+    SessionAttendance,
+    SessionChange,
+    SessionProposal,
+    SessionTally,
+)
 from codesign.districts.models import District, Membership  # noqa: F401
 from codesign.proposals.models import Proposal, ProposalVersion  # noqa: F401
 from codesign.responselog.models import (  # noqa: F401

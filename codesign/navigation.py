@@ -24,6 +24,8 @@ def nav_items(user, district) -> list[NavItem]:
         items.append(NavItem(url_for("districts.show", district_slug=district.slug),
                              _l("Proposals"), "districts.show"))
         items.append(NavItem(url_for("surveys.index", district_slug=district.slug), _l("Surveys"), "surveys.index"))
+        items.append(NavItem(url_for("community.sessions", district_slug=district.slug), _l("Sessions"),
+                             "community.sessions"))
         if has_role(user, district, Role.STAFF):
             items.append(NavItem(url_for("districts.roles", district_slug=district.slug),
                                  _l("People and roles"), "districts.roles"))

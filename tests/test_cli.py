@@ -67,7 +67,7 @@ def test_demo_has_proposals_in_every_state(app, runner, client):
 
     with app.app_context():
         languages = set(db.session.scalars(sa.select(Comment.language)))
-        assert languages == {"en", "es", "vi", "zh", "ar"}
+        assert languages == {"en", "es", "vi", "zh", "ar", "so"}  # Somali from a community session
         assert db.session.scalar(sa.select(sa.func.count(Comment.id))) >= 200
         assert db.session.scalar(sa.select(sa.func.count(Comment.id)).where(Comment.official_answer != ""))
         assert db.session.scalar(sa.select(sa.func.count(Comment.id)).where(Comment.parent_id.is_not(None)))
@@ -111,3 +111,32 @@ def test_demo_has_an_open_survey_and_one_with_published_results(app, runner, cli
         proposal_id = db.session.get(Survey, survey_ids[0]).proposal_id
     proposal_page = client.get(f"/d/riverside/proposals/{proposal_id}/", headers={"Accept-Language": "es"})
     assert "Panel de asistencia: ¿qué aceptaría usted?" in proposal_page.get_data(as_text=True)
+
+
+def test_demo_has_organizations_and_sessions_with_recorded_input(app, runner, client):
+    from codesign.comments.models import Comment
+    from codesign.community.models import (
+        Organization,
+        Session,
+        SessionAttendance,
+        SessionTally,
+    )
+    from codesign.db import utcnow
+    from codesign.surveys.models import SurveyResponse
+
+    runner.invoke(args=["demo"])
+    with app.app_context():
+        organizations = db.session.scalars(sa.select(Organization).order_by(Organization.id)).all()
+        assert [o.language_codes for o in organizations] == [["es", "vi"], ["ar", "so"]]
+        sessions = db.session.scalars(sa.select(Session).order_by(Session.id)).all()
+        past = [s for s in sessions if s.ends_at <= utcnow()]
+        assert len(sessions) == 4 and len(past) == 2
+        for item in past:
+            assert db.session.scalar(sa.select(sa.func.count()).where(Comment.session_id == item.id)) >= 4
+            assert db.session.scalar(sa.select(sa.func.count()).where(SessionAttendance.session_id == item.id))
+            assert db.session.scalar(sa.select(sa.func.count()).where(SessionTally.session_id == item.id))
+            assert db.session.scalar(sa.select(sa.func.count()).where(SurveyResponse.session_id == item.id))
+        proposal_id = db.session.scalar(sa.select(Comment.proposal_id).where(Comment.session_id == past[0].id))
+    page = client.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
+    assert "Show of hands at community sessions" in page and "Said at" in page
+    assert "Familias Unidas de Riverside" in client.get("/d/riverside/sessions/").get_data(as_text=True)

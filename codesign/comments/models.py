@@ -85,6 +85,9 @@ class Comment(TimestampMixin, db.Model):
     stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32))
     language: Mapped[str] = mapped_column(sa.String(16))
     channel: Mapped[Channel] = mapped_column(enum_type(Channel, 16), default=Channel.ONLINE)
+    # The community session that brought this comment in (channel "session"); no author then.
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("community_session.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -114,6 +117,12 @@ class Comment(TimestampMixin, db.Model):
     @property
     def section_label(self) -> str:
         return str(SECTION_LABELS.get(self.section, self.section))
+
+
+def person_key():
+    """Who a comment counts as, when counting people: its author's account, or, for input from a
+    community session (no account), the comment itself."""
+    return sa.func.coalesce(Comment.author_id, -Comment.id)
 
 
 class MeToo(TimestampMixin, db.Model):

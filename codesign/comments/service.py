@@ -8,12 +8,14 @@ from codesign.accounts.models import StakeholderGroup
 from codesign.comments.models import (
     EDIT_WINDOW_MINUTES,
     SECTION_LABELS,
+    Channel,
     Comment,
     Disposition,
     Flag,
     FlagReason,
     Kind,
     MeToo,
+    person_key,
 )
 from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
@@ -164,6 +166,7 @@ class CommentPage:
     replies: dict[int, list[Comment]] = field(default_factory=dict)
     my_metoos: set[int] = field(default_factory=set)
     entry_sequences: dict[int, int] = field(default_factory=dict)
+    sessions: dict[int, tuple[str, str]] = field(default_factory=dict)  # provenance of session input
     has_more: bool = False
     offset: int = 0
 
@@ -201,6 +204,9 @@ def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 
         from codesign.responselog.service import sequences_of
 
         page.entry_sequences = sequences_of({c.addressed_in_id for c in page.comments if c.addressed_in_id})
+        from codesign.community.service import session_labels
+
+        page.sessions = session_labels({c.session_id for c in page.comments if c.session_id})
         if user is not None and user.is_authenticated:
             all_ids = ids + [r.id for replies in page.replies.values() for r in replies]
             page.my_metoos = set(db.session.scalars(
@@ -214,6 +220,7 @@ class CommentTally:
     comments: int
     people_by_group: SuppressedBreakdown
     by_kind: dict[Kind, int]
+    people_by_channel: SuppressedBreakdown | None = None
 
 
 def tally(proposal: Proposal, threshold: int) -> CommentTally:
@@ -224,14 +231,20 @@ def tally(proposal: Proposal, threshold: int) -> CommentTally:
         .group_by(Comment.kind)
     ):
         by_kind[kind] = count
-    people = {group: 0 for group in StakeholderGroup}
-    for group, count in db.session.execute(
-        db.select(Comment.stakeholder_group, db.func.count(db.distinct(Comment.author_id)))
-        .where(Comment.proposal_id == proposal.id)
-        .group_by(Comment.stakeholder_group)
+    return CommentTally(sum(by_kind.values()),
+                        suppress_small_counts(_people_by(proposal, Comment.stakeholder_group, StakeholderGroup), threshold),
+                        by_kind, suppress_small_counts(_people_by(proposal, Comment.channel, Channel), threshold))
+
+
+def _people_by(proposal: Proposal, column, values) -> dict:
+    """Distinct people who commented on a proposal, by one column (group or channel)."""
+    people = {value: 0 for value in values}
+    for value, count in db.session.execute(
+        db.select(column, db.func.count(db.distinct(person_key())))
+        .where(Comment.proposal_id == proposal.id).group_by(column)
     ):
-        people[group] = count
-    return CommentTally(sum(by_kind.values()), suppress_small_counts(people, threshold), by_kind)
+        people[value] = count
+    return people
 
 
 def list_replies(parent: Comment) -> list[Comment]:

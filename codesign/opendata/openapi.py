@@ -84,6 +84,7 @@ SCHEMAS = {
         "section": {"enum": ["general", *[name for name, _label in DATA_CARD_FIELDS]]},
         "stakeholder_group": {"enum": GROUPS}, "language": {"enum": list(CONTENT_LANGUAGES)},
         "channel": {"enum": _values(Channel)},
+        "session_id": {**_nullable(INTEGER), "description": "The community session that brought it in"},
         "body": {"type": "string", "description": "Empty when the author withdrew the comment."},
         "withdrawn": {"type": "boolean"}, "created_at": TIME, "edited_at": TIME,
         "me_too": _ref("Count"), "official_answer": STRING, "answered_at": TIME,

@@ -149,6 +149,7 @@ def comment_rows(comments: list[Comment], proposal: Proposal, district: District
             "stakeholder_group": str(comment.stakeholder_group),
             "language": comment.language,
             "channel": str(comment.channel),
+            "session_id": comment.session_id,
             "body": "" if comment.withdrawn else comment.body,
             "withdrawn": comment.withdrawn,
             "created_at": _time(comment.created_at),

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import RadioField, SelectField, TextAreaField
 
 from codesign.forms import (
+    CheckboxChoices,
     Form,
     choice_required,
     length,
@@ -16,10 +16,7 @@ from codesign.forms import (
 from codesign.responselog.models import CONTEST_REASON_MAX, OUTCOME_LABELS, TEXT_MAX
 
 
-class CommentChoices(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
+class CommentChoices(CheckboxChoices):
     def pre_validate(self, form):
         """Unknown ids are refused by the service with a clear message, not here."""
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from codesign.comments.models import Channel, Comment, Disposition
+from codesign.comments.models import Channel, Comment, Disposition, person_key
 from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.diff import changed, word_diff
@@ -309,7 +309,7 @@ def _people_answered(entry_ids: list[int], column, values) -> dict[int, dict]:
     """Distinct people whose comments each entry answers, by one column (group or channel)."""
     people = {entry_id: {value: 0 for value in values} for entry_id in entry_ids}
     for entry_id, value, count in db.session.execute(
-        db.select(EntryComment.entry_id, column, db.func.count(db.distinct(Comment.author_id)))
+        db.select(EntryComment.entry_id, column, db.func.count(db.distinct(person_key())))
         .join(Comment, Comment.id == EntryComment.comment_id)
         .where(EntryComment.entry_id.in_(entry_ids))
         .group_by(EntryComment.entry_id, column)

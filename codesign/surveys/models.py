@@ -186,6 +186,9 @@ class SurveyResponse(TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(16))
     stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32))
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The community session whose paper forms these were, if any.
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("community_session.id", ondelete="SET NULL"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     # One online response per person; paper forms have no person.

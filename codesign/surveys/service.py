@@ -415,14 +415,15 @@ def submit_response(survey: Survey, user, parsed: ParsedAnswers, language: str) 
 
 
 def enter_paper_response(survey: Survey, entered_by, parsed: ParsedAnswers, *, language: str,
-                         group: StakeholderGroup, channel: Channel = Channel.PAPER) -> SurveyResponse:
+                         group: StakeholderGroup, channel: Channel = Channel.PAPER,
+                         session_id: int | None = None) -> SurveyResponse:
     """A paper questionnaire typed in by staff or a facilitator; it belongs to no account."""
     if survey.is_draft:
         raise SurveyError("closed")
     if parsed.errors:
         raise SurveyError("invalid")
     response = SurveyResponse(survey_id=survey.id, user_id=None, channel=channel, language=language,
-                              stakeholder_group=group, entered_by_id=entered_by.id)
+                              stakeholder_group=group, entered_by_id=entered_by.id, session_id=session_id)
     db.session.add(response)
     db.session.flush()
     _store(response.id, parsed.rows)

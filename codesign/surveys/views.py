@@ -16,7 +16,7 @@ from codesign.districts.models import Role
 from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.downloads import csv_download
 from codesign.extensions import db, limiter
-from codesign.forms import Form, flash_form_errors
+from codesign.forms import Form, add_error, flash_form_errors
 from codesign.i18n import current_locale_code, locale_name, text_direction
 from codesign.surveys import bp, service
 from codesign.surveys.forms import PaperForm, QuestionForm, ReviewForm, SurveyForm
@@ -246,12 +246,7 @@ def new():
 
 
 def _field_error(form, error: service.SurveyError) -> None:
-    message = SURVEY_ERRORS[error.code]
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [message]
-    else:
-        form.form_errors.append(message)
+    add_error(form, error.field, SURVEY_ERRORS[error.code])
 
 
 @bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
@@ -433,11 +428,22 @@ def preview(survey_id: int, locale: str):
 
 @bp.route("/surveys/<int:survey_id>/paper", methods=["GET", "POST"])
 def paper(survey_id: int):
-    """Type in a paper questionnaire, from a session or the mail (staff and facilitators)."""
+    """Type in a paper questionnaire that came by mail or by hand (staff and facilitators)."""
     require_role(g.district, Role.STAFF, Role.FACILITATOR)
+    return paper_entry(survey_id)
+
+
+def paper_entry(survey_id: int, session=None):
+    """The paper form entry page; with a community session, the answers belong to it and the
+    survey must be about one of the session's proposals. The caller checks who may do this."""
     survey = _survey_or_404(survey_id)
     if survey.is_draft:
         abort(404)
+    if session is not None:
+        from codesign.community.service import proposals_of
+
+        if survey.proposal_id not in {p.id for p in proposals_of(session)}:
+            abort(404)
     questions = service.questions_of(survey)
     form = PaperForm()
     form.language.choices = [(code, locale_name(code)) for code in g.district.language_codes]
@@ -452,14 +458,15 @@ def paper(survey_id: int):
         else:
             try:
                 service.enter_paper_response(survey, current_user, parsed, language=form.language.data,
-                                             group=StakeholderGroup(form.stakeholder_group.data), channel=Channel.PAPER)
+                                             group=StakeholderGroup(form.stakeholder_group.data), channel=Channel.PAPER,
+                                             session_id=session.id if session is not None else None)
             except service.SurveyError as error:
                 flash(str(SURVEY_ERRORS[error.code]), "error")
                 status = 409
             else:
                 flash(_("The paper answers are saved. You can type in the next form."), "success")
-                return redirect(url_for("surveys.paper", survey_id=survey.id), code=303)
-    return render_template("surveys/paper.html", form=form, **_form_context(
+                return redirect(request.path, code=303)
+    return render_template("surveys/paper.html", form=form, session=session, **_form_context(
         survey, questions, g.district.default_locale, values, errors)), status
 
 

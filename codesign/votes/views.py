@@ -20,9 +20,12 @@ VOTE_ERRORS = {
 
 def vote_context(proposal) -> dict:
     """What the vote widget shows: the tally, the person's vote and the form."""
+    from codesign.community.service import session_tally
+
     my_vote = service.vote_of(proposal.current_version_id, current_user)
     return {
         "tally": service.tally(proposal.current_version, g.district.suppression_threshold),
+        "session_tally": session_tally(proposal.current_version_id, g.district.suppression_threshold),
         "my_vote": my_vote,
         # Voted on the last version but not this one: show what changed and ask again.
         "earlier_vote": None if my_vote else service.earlier_vote(proposal, current_user),

@@ -61,3 +61,19 @@ function enhanceRankings(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { enhanceRankings(document); });
 document.addEventListener("htmx:load", function (event) { enhanceRankings(event.detail.elt); });
+
+// Bulk comment entry: "More rows" submits the form (keeping what was typed) without JavaScript;
+// with it, one empty row is fetched with htmx and added in place, and focus moves into it.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-add-row]") : null;
+  if (!button || !window.htmx) { return; }
+  event.preventDefault();
+  var count = document.getElementById("row-count");
+  var index = parseInt(count.value, 10);
+  window.htmx.ajax("GET", button.getAttribute("data-add-row") + "?index=" + index,
+    {target: "#comment-rows", swap: "beforeend"}).then(function () {
+    count.value = String(index + 1);
+    var row = document.getElementById("row-" + index);
+    if (row) { row.querySelector("select, textarea").focus(); }
+  });
+});
