@@ -55,10 +55,11 @@ def offered_locales(district=None) -> list[SupportedLocale]:
 
 
 def select_locale() -> str:
-    """The person's explicit choice, then their browser's languages, then the district default."""
+    """A link's language, the person's explicit choice, their browser's languages, then the district default."""
     district = getattr(g, "district", None)
     allowed = [loc.code for loc in offered_locales(district)]
-    explicit = []
+    # A link that names a language (?lang=es, as the kit's QR codes do) wins for that page.
+    explicit = [request.args.get("lang")]
     if current_user and current_user.is_authenticated:
         explicit.append(current_user.preferred_locale)
     explicit.append(request.cookies.get(LOCALE_COOKIE))

@@ -110,4 +110,9 @@ def test_printable_kit_in_each_language(app, world):
     for text in ("What data would be collected", "Student", "Parent, guardian or family member", "Who came", "Concern"):
         assert text in page
     assert fac_a.get(f"/d/riverside/sessions/{session_id}/kit/zz").status_code == 404
+    # The QR code opens the proposal in the kit's language.
+    kit_es = fac_a.get(f"/d/riverside/sessions/{session_id}/kit/es").get_data(as_text=True)
+    target = f"http://localhost/d/riverside/proposals/{world['proposal']}/?lang=es"
+    assert f"<title>{target}</title>" in kit_es
+    assert '<html lang="es"' in Browser(app.test_client()).get(target).get_data(as_text=True)
     assert browser_for(app, "fac_b").get(f"/d/riverside/sessions/{session_id}/kit/en").status_code == 403
