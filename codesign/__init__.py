@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.opendata.views import bp as api_bp
     from codesign.proposals.views import bp as proposals_bp
     from codesign.responselog.views import bp as responselog_bp
+    from codesign.review.views import bp as review_bp
     from codesign.surveys.views import bp as surveys_bp
     from codesign.votes.views import bp as votes_bp
 
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(responselog_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(community_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(export_bp)
     register_error_handlers(app)

@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(translations)
     app.cli.add_command(verify_log_command)
+    app.cli.add_command(packet_command)
 
 
 @click.command("init")
@@ -129,3 +130,36 @@ def verify_log_command(district_slug: str | None, path: str | None):
             failed = True
             click.echo(f"{name}: entry {result.first_bad_sequence} does not match its hash or chain")
     raise SystemExit(1 if failed else 0)
+
+
+@click.command("packet")
+@click.argument("proposal_id", type=int)
+@click.option("--lang", "locale", default=None, help="A language the district offers (default: its own).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Also write the PDF to this file.")
+@with_appcontext
+def packet_command(proposal_id: int, locale: str | None, output: str | None):
+    """Make a proposal's board packet PDF ahead of the meeting (it is then served from the cache)."""
+    from flask import current_app
+
+    from codesign.districts.service import load_district_or_404
+    from codesign.extensions import db
+    from codesign.proposals.models import Proposal
+
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.current_version_id is None:
+        raise click.ClickException(f"No published proposal {proposal_id}.")
+    slug = proposal.district.slug
+    locale = locale or proposal.district.default_locale
+    path = f"/d/{slug}/proposals/{proposal_id}/review/packet.pdf?lang={locale}"
+    with current_app.test_request_context(path):
+        from codesign.review.pdf import cached_pdf
+        from codesign.review.views import packet_cache, render_packet
+
+        load_district_or_404(slug)
+        body = cached_pdf(render_packet(db.session.get(Proposal, proposal_id), pdf=True),
+                          base_url="http://localhost/", cache_dir=packet_cache())
+    if output:
+        with open(output, "wb") as handle:
+            handle.write(body)
+    click.echo(f"Board packet ready: {len(body) // 1024} KB, {locale}.")

@@ -30,6 +30,7 @@ def load_demo() -> bool:
     from codesign.accounts.service import find_user_by_login
     from codesign.demo_community import load_demo_community
     from codesign.demo_proposals import load_demo_proposals
+    from codesign.demo_review import load_demo_reference_shares
     from codesign.demo_surveys import load_demo_surveys
 
     district = get_district(DEMO_SLUG)
@@ -44,6 +45,8 @@ def load_demo() -> bool:
         added = True
     if staff is not None and load_demo_community(district, staff, find_user_by_login("facilitator"),
                                                  _demo_proposals_for_sessions(district)):
+        added = True
+    if load_demo_reference_shares(district):
         added = True
     return added
 

@@ -19,6 +19,8 @@ ERROR_TEXT = {
           _l("Please shorten what you entered and try again.")),
     429: (_l("Too many tries"),
           _l("For your safety we paused this for a little while. Please wait a minute and try again.")),
+    503: (_l("This is not available right now"),
+          _l("This part of the site cannot work on this server at the moment. The rest of the site still works; please tell the district's staff.")),
     500: (_l("Something went wrong on our side"),
           _l("Nothing you did caused this. Please try again in a few minutes.")),
 }

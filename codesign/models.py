@@ -18,6 +18,7 @@ from codesign.responselog.models import (  # noqa: F401
     EntryQuestion,
     ResponseEntry,
 )
+from codesign.review.models import ReferenceShare  # noqa: F401
 from codesign.surveys.models import (  # noqa: F401
     Survey,
     SurveyAnswer,

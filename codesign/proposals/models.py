@@ -81,6 +81,8 @@ class Proposal(TimestampMixin, db.Model):
     board_meeting_on: Mapped[date | None] = mapped_column(sa.Date)
     # How many comments were still "open" when the decision was recorded (staff confirmed it).
     open_comments_at_decision: Mapped[int | None] = mapped_column()
+    # When staff made the board review of this proposal public (until then: board and staff).
+    review_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The newest published version, kept here so lists need no per-row lookup.
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("proposal_version.id", use_alter=True, ondelete="SET NULL")

@@ -242,3 +242,15 @@ def record_decision(proposal: Proposal, decision, *, note: str, board_meeting_on
     if proposal.comment_closes_at is None or proposal.comment_closes_at > now:
         proposal.comment_closes_at = now
     db.session.commit()
+
+
+def version_diff(old: ProposalVersion, new: ProposalVersion) -> list[dict]:
+    """Each text field of two versions, word by word: name, label, pieces and whether it changed."""
+    from codesign.proposals.diff import changed, word_diff
+    from codesign.proposals.models import VERSION_FIELD_LABELS
+
+    fields = []
+    for name, label in VERSION_FIELD_LABELS:
+        pieces = word_diff(getattr(old, name), getattr(new, name))
+        fields.append({"name": name, "label": label, "pieces": pieces, "changed": changed(pieces)})
+    return fields

@@ -91,7 +91,8 @@ def proposal_page(proposal, comment_form=None, status: int = 200):
             extra["comment_form"] = comment_form
     return render_template(
         "proposals/show.html", proposal=proposal, version=version or draft, draft=draft,
-        is_staff=_is_staff(), card_fields=DATA_CARD_FIELDS, action_form=Form(), **extra,
+        is_staff=_is_staff(), card_fields=DATA_CARD_FIELDS, action_form=Form(),
+        can_review=has_role(current_user, g.district, Role.STAFF, Role.BOARD), **extra,
     ), status
 
 
@@ -220,9 +221,6 @@ def decide(proposal_id: int):
 @bp.route("/<int:proposal_id>/changes")
 def changes(proposal_id: int):
     """What changed between any two versions, word by word, field by field."""
-    from codesign.proposals.diff import changed, word_diff
-    from codesign.proposals.models import VERSION_FIELD_LABELS
-
     proposal = _proposal_or_404(proposal_id)
     versions = service.published_versions(proposal)
     if len(versions) < 2:
@@ -236,9 +234,5 @@ def changes(proposal_id: int):
     if new is None or old is None or old_number == new_number:
         flash(_("Choose two different versions of this proposal."), "error")
         new, old = by_number[newest], by_number[newest - 1]
-    fields = []
-    for name, label in VERSION_FIELD_LABELS:
-        pieces = word_diff(getattr(old, name), getattr(new, name))
-        fields.append({"name": name, "label": label, "pieces": pieces, "changed": changed(pieces)})
     return render_template("proposals/changes.html", proposal=proposal, versions=versions,
-                           fields=fields, old=old, new=new)
+                           fields=service.version_diff(old, new), old=old, new=new)

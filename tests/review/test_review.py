@@ -1,0 +1,184 @@
+"""The board review: who may see it, what it counts (suppressed), who we did not hear from,
+support over versions, exports, and the packet in HTML and PDF."""
+import csv
+import io
+import json
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from codesign.districts.models import Role
+from codesign.extensions import db
+from tests.conftest import Browser
+
+
+@pytest.fixture
+def demo(app, runner):
+    """The demo district, with its board member and staff."""
+    runner.invoke(args=["demo"])
+    from codesign.demo_proposals import ATTENDANCE_V1
+    from codesign.proposals.models import Proposal, ProposalVersion
+
+    with app.app_context():
+        return db.session.scalar(sa.select(Proposal.id).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+                                 .where(ProposalVersion.title == ATTENDANCE_V1["title"]))
+
+
+def signed_in(app, name, password="codesign-demo"):
+    browser = Browser(app.test_client())
+    browser.sign_in(name, password)
+    return browser
+
+
+def review_url(proposal_id, suffix=""):
+    return f"/d/riverside/proposals/{proposal_id}/review/{suffix}"
+
+
+def test_board_and_staff_see_it_everyone_once_published(app, client, demo, make_district, make_user):
+    url = review_url(demo)
+    assert client.get(url).status_code in (302, 303)
+    lucia = signed_in(app, "lucia")
+    assert lucia.get(url).status_code == 403
+    other = make_district(slug="hillside", name="Hillside Schools")
+    make_user("hillboard", roles={other: [Role.BOARD]})
+    assert signed_in(app, "hillboard", "password123").get(url).status_code == 403  # another district's board
+    board = signed_in(app, "board")
+    page = board.get(url).get_data(as_text=True)
+    assert "Who took part" in page and "Support over versions" in page and "What people raised" in page
+    assert "Publish this review" not in page  # staff only
+    staff = signed_in(app, "staff")
+    assert lucia.post(review_url(demo, "publish"), {"public": "1"}, token_from="/privacy").status_code == 403
+    staff.post(review_url(demo, "publish"), {"public": "1"}, token_from=url)
+    assert client.get(url).status_code == 200
+    assert "Board review" in client.get(f"/d/riverside/proposals/{demo}/").get_data(as_text=True)
+
+
+def _counts(text):
+    import re
+
+    return [int(n.replace(",", "")) for n in re.findall(r"<td>([\d,]+)</td>", text)]
+
+
+def test_no_count_below_the_threshold_anywhere(app, demo):
+    board = signed_in(app, "board")
+    page = board.get(review_url(demo)).get_data(as_text=True)
+    assert all(n == 0 or n >= 10 for n in _counts(page))
+    assert "fewer than 10" in page
+    body = json.loads(board.get(f"/d/riverside/proposals/{demo}/review.json").get_data(as_text=True))
+    for table in ("participation", "channels", "languages", "support", "raised", "contests"):
+        for row in body[table]:
+            for key, value in row.items():
+                if isinstance(value, int) and not isinstance(value, bool) and key not in ("version", "entry"):
+                    assert value == 0 or value >= 10, (table, row)
+
+
+def test_participation_counts_every_channel_once(app, demo):
+    from codesign.districts.service import get_district
+    from codesign.proposals.models import Proposal
+    from codesign.review import service
+
+    with app.app_context():
+        district = get_district("riverside")
+        result = service.participation(db.session.get(Proposal, demo), 1)
+        channels = {c.value: cell.value for c, cell in result.by_channel.cells.items()}
+        # Sessions: 24 + 17 people signed in; paper forms from sessions are not counted again.
+        assert channels["session"] == 41
+        assert channels["paper"] > 0 and channels["online"] > 60
+        assert result.total.value == sum(channels.values())
+        assert district.suppression_threshold == 10
+
+
+def test_reference_shares_must_add_up_and_flag_who_we_did_not_hear_from(app, demo):
+    staff = signed_in(app, "staff")
+    url = "/d/riverside/reference-shares"
+    response = staff.post(url, {"dimension": "language", "share-en": "50", "share-es": "30", "share-vi": "15"})
+    assert response.status_code == 422 and "add up to 95%, not 100%" in response.get_data(as_text=True)
+    assert 'value="15"' in response.get_data(as_text=True)  # what was typed stays
+    response = staff.post(url, {"dimension": "language", "share-en": "lots"})
+    assert response.status_code == 422 and "number from 0 to 100" in response.get_data(as_text=True)
+    assert staff.post(url, {"dimension": "language", "share-en": "45", "share-es": "30", "share-vi": "15",
+                            "share-ar": "10", "source": "2025 enrollment"}).status_code == 303
+    page = signed_in(app, "board").get(review_url(demo)).get_data(as_text=True)
+    heard = page[page.index("heard-heading"):page.index("support-heading")]
+    assert "Far less than their share" in heard and "Tiếng Việt" in heard
+    assert signed_in(app, "lucia").get(url).status_code == 403
+
+
+def test_csv_exports_match_the_page_and_are_safe(app, demo):
+    board = signed_in(app, "board")
+    for table in ("participation", "channels", "languages", "representativeness", "support", "raised", "contests"):
+        response = board.get(f"/d/riverside/proposals/{demo}/review/{table}.csv")
+        assert response.status_code == 200 and response.mimetype == "text/csv", table
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        assert rows[0], table
+        for row in rows[1:]:
+            assert not any(cell.startswith(("=", "+", "@")) for cell in row)
+    assert board.get(f"/d/riverside/proposals/{demo}/review/users.csv").status_code == 404
+
+
+def test_packet_in_a_chosen_language_with_fallback(app, demo):
+    board = signed_in(app, "board")
+    page = board.get(review_url(demo, "packet?lang=ar")).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "Appendix" in page or "الملحق" in page
+    fallback = board.get(review_url(demo, "packet?lang=vi")).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in fallback and "The district does not offer Tiếng Việt" in fallback
+    # The appendix lists every visible comment with group, channel and language.
+    assert "Community session" in fallback and "Soomaali" in fallback
+
+
+def _pdf_available():
+    try:
+        import codesign.review.pdf  # noqa: F401
+    except OSError as error:
+        return str(error)
+    return None
+
+
+@pytest.mark.skipif(_pdf_available() is not None and os.environ.get("CODESIGN_REQUIRE_PDF") != "1",
+                    reason=f"WeasyPrint's system libraries are missing: {_pdf_available()} (see the README)")
+def test_packet_pdf_is_tagged_text_in_its_language(app, demo):
+    from pypdf import PdfReader
+
+    board = signed_in(app, "board")
+    response = board.get(review_url(demo, "packet.pdf?lang=es"))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "es" and root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    text = " ".join(page.extract_text() for page in reader.pages[:2]).replace(" ", "").replace("\x00", "")
+    assert "RiversideUnifiedSchoolDistrict" in text  # real text, not pictures of it
+    assert len(reader.pages) >= 5
+
+
+def test_the_demo_review_shows_an_under_heard_group(app, demo):
+    page = signed_in(app, "board").get(review_url(demo)).get_data(as_text=True)
+    heard = page[page.index("heard-heading"):page.index("support-heading")]
+    assert heard.count("Far less than their share") >= 1
+    flagged = [row.split("</th>")[0] for row in heard.split('class="under-heard">')[1:]]
+    assert any("Tiếng Việt" in row for row in flagged)
+
+
+def test_without_weasyprint_the_pdf_is_a_clear_503(app, demo, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "codesign.review.pdf", None)  # as if Pango were missing
+    response = signed_in(app, "board").get(review_url(demo, "packet.pdf?lang=en"))
+    assert response.status_code == 503 and "This is not available right now" in response.get_data(as_text=True)
+
+
+@pytest.mark.skipif(_pdf_available() is not None and os.environ.get("CODESIGN_REQUIRE_PDF") != "1",
+                    reason="WeasyPrint's system libraries are missing (see the README)")
+def test_packets_are_made_once_and_ahead_of_time(app, runner, demo, tmp_path, monkeypatch):
+    import codesign.review.pdf as pdf
+
+    made = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, **kw: made.append(1) or real(html, **kw))
+    result = runner.invoke(args=["packet", str(demo), "--lang", "ar", "--output", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF") and made == [1]
+    response = signed_in(app, "board").get(review_url(demo, "packet.pdf?lang=ar"))
+    assert response.status_code == 200 and made == [1]  # served from the cache, not laid out again
+    assert runner.invoke(args=["packet", "999999"]).exit_code != 0
