@@ -82,7 +82,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     values["RATELIMIT_HEADERS_ENABLED"] = False
     values["BABEL_DEFAULT_LOCALE"] = values["DEFAULT_LOCALE"]
     values["BABEL_DEFAULT_TIMEZONE"] = "UTC"
-    values["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    # Tests may add a directory (e.g. a pseudo-locale), separated by ";".
+    values["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        [str(Path(__file__).parent / "translations"), *filter(None, [values.get("EXTRA_TRANSLATIONS")])])
     https = bool(values["HTTPS"])
     values.update(
         SESSION_COOKIE_HTTPONLY=True,

@@ -100,6 +100,11 @@ def add_error(form, field_name: str | None, message) -> None:
         form.form_errors.append(message)
 
 
+def language_options(locales) -> list[SelectChoice]:
+    """Choices of languages, each named in itself and marked with its lang."""
+    return [SelectChoice(loc.code, loc.native_name, render_kw={"lang": loc.code}) for loc in locales]
+
+
 def flash_form_errors(form) -> None:
     """For forms that redirect instead of re-rendering: show each field's errors as messages."""
     from flask import flash

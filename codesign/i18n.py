@@ -87,14 +87,37 @@ def locale_name(code: str) -> str:
 
 
 def text_direction(code: str) -> str:
-    """'rtl' or 'ltr' for a supported locale code."""
-    locale = SUPPORTED_LOCALES.get(code)
-    return locale.direction if locale else "ltr"
+    """'rtl' or 'ltr' for a locale code (any that Babel knows)."""
+    locale = SUPPORTED_LOCALES.get(code) or CONTENT_LANGUAGES.get(code)
+    if locale:
+        return locale.direction
+    try:
+        return Locale.parse(code).text_direction
+    except (ValueError, TypeError):
+        return "ltr"
 
 
 def current_locale_code() -> str:
-    """The supported locale code of the current request."""
+    """The locale code of the current request (one we ship, except in the pseudo-locale test)."""
     from flask_babel import get_locale
 
     locale = get_locale()
-    return locale.language if locale is not None and locale.language in SUPPORTED_LOCALES else "en"
+    return locale.language if locale is not None else "en"
+
+
+def content_span(text, lang: str | None = None):
+    """People's or the district's own words, marked with their language (the district's, unless
+    given) and isolated in direction, so screen readers and bidi layout treat them right."""
+    from markupsafe import Markup, escape
+
+    if lang is None:
+        district = getattr(g, "district", None)
+        lang = district.default_locale if district is not None else current_app.config["DEFAULT_LOCALE"]
+    return Markup('<span lang="%s" dir="auto">%s</span>') % (lang, escape(text or ""))
+
+
+def language_label(code: str):
+    """A language's own name, marked as being in that language."""
+    from markupsafe import Markup
+
+    return Markup('<span lang="%s">%s</span>') % (code, locale_name(code))

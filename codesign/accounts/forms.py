@@ -22,6 +22,7 @@ from codesign.accounts.service import PASSWORD_MAX, PASSWORD_MIN
 from codesign.forms import (
     Form,
     choice_required,
+    language_options,
     length,
     no_control_characters,
     options,
@@ -106,9 +107,7 @@ class RegisterForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.preferred_locale.choices = options(
-            (loc.code, loc.native_name) for loc in SUPPORTED_LOCALES.values()
-        )
+        self.preferred_locale.choices = language_options(SUPPORTED_LOCALES.values())
         self.stakeholder_group.choices = options(STAKEHOLDER_LABELS.items())
 
 

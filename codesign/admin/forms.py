@@ -19,9 +19,9 @@ from codesign.forms import (
     Form,
     choice_required,
     input_required,
+    language_options,
     length,
     no_control_characters,
-    options,
     required,
     strip_filter,
 )
@@ -41,7 +41,7 @@ def valid_timezone(form, field):
 
 
 def _locale_choices():
-    return options((loc.code, loc.native_name) for loc in SUPPORTED_LOCALES.values())
+    return language_options(SUPPORTED_LOCALES.values())
 
 
 class DistrictForm(Form):

@@ -18,6 +18,7 @@ from codesign.comments.models import (
 from codesign.forms import (
     Form,
     choice_required,
+    language_options,
     length,
     no_control_characters,
     options,
@@ -41,9 +42,7 @@ class CommentForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = options(
-            (loc.code, loc.native_name) for loc in CONTENT_LANGUAGES.values()
-        )
+        self.language.choices = language_options(CONTENT_LANGUAGES.values())
 
 
 class ReplyForm(Form):

@@ -28,6 +28,7 @@ from codesign.forms import (
     Form,
     choice_required,
     input_required,
+    language_options,
     length,
     no_control_characters,
     options,
@@ -38,7 +39,7 @@ from codesign.i18n import CONTENT_LANGUAGES
 
 
 def _languages():
-    return options((code, locale.native_name) for code, locale in CONTENT_LANGUAGES.items())
+    return language_options(CONTENT_LANGUAGES.values())
 
 
 class OrganizationForm(Form):

@@ -37,7 +37,7 @@ from codesign.community.models import (
 from codesign.districts.models import Role
 from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.extensions import db, limiter
-from codesign.forms import Form, add_error, flash_form_errors
+from codesign.forms import Form, SelectChoice, add_error, flash_form_errors
 from codesign.i18n import CONTENT_LANGUAGES, text_direction
 from codesign.suppression import show_count
 from codesign.votes.models import STANCE_LABELS, Stance
@@ -186,8 +186,10 @@ def sessions():
 def _session_form(form: SessionForm, organizations) -> SessionForm:
     from codesign.proposals.models import Proposal, ProposalVersion
 
-    form.organization.choices = [(str(o.id), o.name) for o in organizations]
-    form.proposals.choices = [(pid, title) for pid, title in db.session.execute(
+    form.organization.choices = [SelectChoice(str(o.id), o.name, render_kw={"lang": g.district.default_locale})
+                                 for o in organizations]
+    lang = {"lang": g.district.default_locale}
+    form.proposals.choices = [SelectChoice(pid, title, render_kw=lang) for pid, title in db.session.execute(
         db.select(Proposal.id, ProposalVersion.title).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
         .where(Proposal.district_id == g.district.id).order_by(Proposal.id.desc()))]
     return form

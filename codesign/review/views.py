@@ -16,7 +16,7 @@ from codesign.comments.models import CHANNEL_LABELS, KIND_LABELS, SECTION_LABELS
 from codesign.districts.models import Role
 from codesign.downloads import csv_download, download
 from codesign.forms import Form
-from codesign.i18n import locale_name, text_direction
+from codesign.i18n import language_label, locale_name, text_direction
 from codesign.proposals.models import VERSION_FIELD_LABELS
 from codesign.proposals.service import published_proposal_or_404
 from codesign.review import bp, service
@@ -224,5 +224,5 @@ def share_label(dimension, key: str) -> str:
         from codesign.accounts.models import StakeholderGroup
 
         return str(STAKEHOLDER_LABELS[StakeholderGroup(key)])
-    return locale_name(key)
+    return language_label(key)
 

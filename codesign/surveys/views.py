@@ -16,8 +16,14 @@ from codesign.districts.models import Role
 from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.downloads import csv_download
 from codesign.extensions import db, limiter
-from codesign.forms import Form, add_error, flash_form_errors
-from codesign.i18n import current_locale_code, locale_name, text_direction
+from codesign.forms import Form, add_error, flash_form_errors, language_options
+from codesign.i18n import (
+    CONTENT_LANGUAGES,
+    SUPPORTED_LOCALES,
+    current_locale_code,
+    locale_name,
+    text_direction,
+)
 from codesign.surveys import bp, service
 from codesign.surveys.forms import PaperForm, QuestionForm, ReviewForm, SurveyForm
 from codesign.surveys.models import (
@@ -210,12 +216,14 @@ def responses_csv(survey_id: int):
 # ---------------------------------------------------------------- staff
 
 def _proposal_choices():
+    from codesign.forms import SelectChoice
     from codesign.proposals.models import Proposal, ProposalVersion
 
     pairs = db.session.execute(
         db.select(Proposal.id, ProposalVersion.title).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
         .where(Proposal.district_id == g.district.id).order_by(Proposal.id.desc())).all()
-    return [("", _("No proposal"))] + [(str(pid), title) for pid, title in pairs]
+    lang = {"lang": g.district.default_locale}
+    return [SelectChoice("", _("No proposal"))] + [SelectChoice(str(pid), title, render_kw=lang) for pid, title in pairs]
 
 
 def _settings(form: SurveyForm) -> dict:
@@ -446,7 +454,8 @@ def paper_entry(survey_id: int, session=None):
             abort(404)
     questions = service.questions_of(survey)
     form = PaperForm()
-    form.language.choices = [(code, locale_name(code)) for code in g.district.language_codes]
+    form.language.choices = language_options(CONTENT_LANGUAGES.get(code) or SUPPORTED_LOCALES[code]
+                                             for code in g.district.language_codes)
     values, errors, status = {}, {}, 200
     if form.is_submitted():
         parsed = service.parse_answers(questions, request.form)

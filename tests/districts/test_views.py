@@ -24,7 +24,7 @@ def test_home_without_districts_says_so(client):
 def test_district_page(client, make_district):
     make_district()
     page = client.get("/d/riverside/").get_data(as_text=True)
-    assert "<h1>Riverside Unified School District</h1>" in page
+    assert '<h1><span lang="en" dir="auto">Riverside Unified School District</span></h1>' in page
     assert 'href="/register?district=riverside"' in page
 
 
