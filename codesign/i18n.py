@@ -24,7 +24,7 @@ def _describe(code: str) -> SupportedLocale:
 
 
 # The interface languages we ship a complete catalog for, in the order the switcher lists them.
-SUPPORTED_LOCALE_CODES = ("en", "es", "ar")
+SUPPORTED_LOCALE_CODES = ("en", "es", "zh", "vi", "ar", "so", "ht", "tl", "ko", "ru")
 SUPPORTED_LOCALES: dict[str, SupportedLocale] = {
     code: _describe(code) for code in SUPPORTED_LOCALE_CODES
 }
