@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.admin.views import bp as admin_bp
     from codesign.comments.views import bp as comments_bp
     from codesign.community.views import bp as community_bp
+    from codesign.content_translations.views import bp as content_translations_bp
     from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(community_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(content_translations_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(export_bp)
     register_error_handlers(app)

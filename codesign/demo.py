@@ -29,6 +29,7 @@ def load_demo() -> bool:
     """
     from codesign.accounts.service import find_user_by_login
     from codesign.demo_community import load_demo_community
+    from codesign.demo_content_translations import load_demo_translations
     from codesign.demo_proposals import load_demo_proposals
     from codesign.demo_review import load_demo_reference_shares
     from codesign.demo_surveys import load_demo_surveys
@@ -48,7 +49,21 @@ def load_demo() -> bool:
         added = True
     if load_demo_reference_shares(district):
         added = True
+    if staff is not None and load_demo_translations(district, staff, _demo_proposals_by_key(district)):
+        added = True
     return added
+
+
+def _demo_proposals_by_key(district) -> dict:
+    from codesign.demo_proposals import ATTENDANCE_V1, BUS_TRACKING, CLIMATE
+    from codesign.proposals.models import Proposal, ProposalVersion
+
+    found = {}
+    for key, source in (("attendance", ATTENDANCE_V1), ("climate", CLIMATE), ("bus", BUS_TRACKING)):
+        found[key] = db.session.scalar(
+            db.select(Proposal).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+            .where(Proposal.district_id == district.id, ProposalVersion.title == source["title"]).limit(1))
+    return {key: proposal for key, proposal in found.items() if proposal is not None}
 
 
 def _demo_proposals_for_sessions(district):

@@ -29,6 +29,8 @@ def nav_items(user, district) -> list[NavItem]:
         if has_role(user, district, Role.STAFF):
             items.append(NavItem(url_for("districts.roles", district_slug=district.slug),
                                  _l("People and roles"), "districts.roles"))
+            items.append(NavItem(url_for("content_translations.dashboard", district_slug=district.slug),
+                                 _l("Translations"), "content_translations.dashboard"))
     else:
         items.append(NavItem(url_for("main.home"), _l("Districts"), "main.home"))
     if user.is_authenticated:

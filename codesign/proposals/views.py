@@ -74,6 +74,7 @@ def proposal_page(proposal, comment_form=None, status: int = 200):
     """Render the proposal page; a failed comment comes back here with what was typed."""
     from codesign.comments.views import comments_context
     from codesign.community.service import list_sessions, organizations_facilitated_by
+    from codesign.content_translations.views import translation_context
     from codesign.i18n import current_locale_code
     from codesign.surveys.service import surveys_for_proposal
     from codesign.votes.views import vote_context
@@ -85,6 +86,8 @@ def proposal_page(proposal, comment_form=None, status: int = 200):
         extra.update(vote_context(proposal))
         extra.update(comments_context(proposal))
         extra["surveys"] = surveys_for_proposal(proposal, current_locale_code())
+        if version is proposal.current_version or (draft is None and version.id == proposal.current_version_id):
+            extra.update(translation_context(proposal, version))
         extra["sessions"] = list_sessions(g.district, upcoming=True, proposal_id=proposal.id, limit=5)
         extra["can_schedule"] = bool(organizations_facilitated_by(current_user, g.district))
         if comment_form is not None:

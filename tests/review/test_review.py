@@ -122,8 +122,8 @@ def test_packet_in_a_chosen_language_with_fallback(app, demo):
     page = board.get(review_url(demo, "packet?lang=ar")).get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
     assert "Appendix" in page or "الملحق" in page
-    fallback = board.get(review_url(demo, "packet?lang=vi")).get_data(as_text=True)
-    assert '<html lang="en" dir="ltr">' in fallback and "The district does not offer Tiếng Việt" in fallback
+    fallback = board.get(review_url(demo, "packet?lang=ko")).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in fallback and "The district does not offer 한국어" in fallback
     # The appendix lists every visible comment with group, channel and language.
     assert "Community session" in fallback and "Soomaali" in fallback
 
