@@ -125,7 +125,11 @@ def ids(app):
         survey = db.session.scalar(sa.select(Survey.id).order_by(Survey.id))
         question = db.session.scalar(sa.select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey))
         session_ids = db.session.scalars(sa.select(Session.id).order_by(Session.id)).all()
-    return proposal, draft, survey, question, session_ids
+        closed = db.session.scalar(sa.select(Survey.id).where(Survey.results_public.is_(True)))
+        from codesign.community.models import Organization
+
+        organization = db.session.scalar(sa.select(Organization.id).order_by(Organization.id))
+    return proposal, draft, survey, question, session_ids + [closed, organization]
 
 
 FOUND: dict[str, list[str]] = {}
@@ -155,8 +159,8 @@ def test_every_page_type_goes_through_the_catalog(pseudo_app):
               f"{d}/proposals/{proposal}/", f"{d}/proposals/{proposal}/versions/", f"{d}/proposals/{proposal}/versions/1",
               f"{d}/proposals/{proposal}/changes", f"{d}/proposals/{proposal}/comments/?offset=20",
               f"{d}/log/", f"{d}/log/1", f"{d}/log/verify", f"{d}/proposals/{proposal}/log/",
-              f"{d}/surveys/", f"{d}/surveys/{survey}/", f"{d}/surveys/2/results", f"{d}/sessions/",
-              f"{d}/sessions/{sessions[0]}/", f"{d}/sessions/{sessions[2]}/", f"{d}/organizations/", f"{d}/organizations/1/",
+              f"{d}/surveys/", f"{d}/surveys/{survey}/", f"{d}/surveys/{sessions[-2]}/results", f"{d}/sessions/",
+              f"{d}/sessions/{sessions[0]}/", f"{d}/sessions/{sessions[2]}/", f"{d}/organizations/", f"{d}/organizations/{sessions[-1]}/",
               "/nowhere", f"{d}/proposals/999999/"]
     for url in public:
         check(guest, url)

@@ -13,10 +13,12 @@ def demo_data(app):
     from codesign.demo import load_demo
     from codesign.extensions import db
     from codesign.proposals.models import Proposal
+    from codesign.surveys.models import Survey
 
     with app.app_context():
         load_demo()
-        return db.session.scalar(sa.select(Proposal.id).order_by(Proposal.id))
+        return (db.session.scalar(sa.select(Proposal.id).order_by(Proposal.id)),
+                db.session.scalar(sa.select(Survey.id).where(Survey.results_public.is_(True))))
 
 
 def starts_at(page, selector: str) -> str:
@@ -32,14 +34,15 @@ def starts_at(page, selector: str) -> str:
 
 @pytest.mark.parametrize("language, side", [("العربية", "right"), ("English", "left")])
 def test_main_pages_mirror_in_arabic(chromium, live_server, demo_data, tmp_path, language, side):
+    proposal_id, survey_id = demo_data
     context = chromium.new_context(viewport={"width": 360, "height": 740}, base_url=live_server)
     page = context.new_page()
     try:
         page.goto("/d/riverside/")
         page.get_by_role("button", name=language).click()
         page.wait_for_load_state()
-        pages = ["/d/riverside/", f"/d/riverside/proposals/{demo_data}/", f"/d/riverside/proposals/{demo_data}/changes",
-                 "/d/riverside/log/", "/d/riverside/surveys/2/results", "/d/riverside/sessions/", "/login"]
+        pages = ["/d/riverside/", f"/d/riverside/proposals/{proposal_id}/", f"/d/riverside/proposals/{proposal_id}/changes",
+                 "/d/riverside/log/", f"/d/riverside/surveys/{survey_id}/results", "/d/riverside/sessions/", "/login"]
         for url in pages:
             page.goto(url)
             page.screenshot(path=str(tmp_path / (url.strip("/").replace("/", "_") + ".png")))
@@ -50,11 +53,11 @@ def test_main_pages_mirror_in_arabic(chromium, live_server, demo_data, tmp_path,
                 "rtl" if side == "right" else "ltr"), url
         page.goto("/login")
         assert starts_at(page, "main label") == side
-        page.goto("/d/riverside/surveys/2/results")
+        page.goto(f"/d/riverside/surveys/{survey_id}/results")
         assert page.locator("table").first.evaluate("t => getComputedStyle(t).direction") == (
             "rtl" if side == "right" else "ltr")
         sign_in(page, "board", "codesign-demo")
-        page.goto(f"/d/riverside/proposals/{demo_data}/review/")
+        page.goto(f"/d/riverside/proposals/{proposal_id}/review/")
         page.get_by_role("button", name=language).click()  # the board member's own choice is English
         page.wait_for_load_state()
         assert starts_at(page, ".main-nav li") == side

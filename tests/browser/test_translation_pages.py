@@ -9,26 +9,31 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(app):
-    from codesign.demo import load_demo
+    """The demo's attendance (Arabic translation outdated) and climate (missing) proposal ids."""
+    from codesign.demo import _demo_proposals_by_key, load_demo
+    from codesign.districts.service import get_district
 
     with app.app_context():
         load_demo()
+        proposals = _demo_proposals_by_key(get_district("riverside"))
+        return proposals["attendance"].id, proposals["climate"].id
 
 
 def test_translated_proposals_and_tools_are_accessible(page, demo, check_accessibility):
     page.goto("/d/riverside/")
     page.get_by_role("button", name="العربية").click()
     page.wait_for_load_state()
-    for url in ("/d/riverside/proposals/1/", "/d/riverside/proposals/2/"):  # outdated, then missing
+    outdated, missing = demo
+    for url in (f"/d/riverside/proposals/{outdated}/", f"/d/riverside/proposals/{missing}/"):
         page.goto(url)
         assert page.locator("#translation").count() == 1
         check_accessibility(page)
-    page.goto("/d/riverside/proposals/2/")
+    page.goto(f"/d/riverside/proposals/{missing}/")
     page.locator("#translation button").click()
     page.wait_for_selector(".flash--success")
     assert page.locator("#translation button").count() == 0  # asked once
     sign_in(page, "staff", "codesign-demo")
-    for url in ("/d/riverside/translations", "/d/riverside/proposals/1/translate/ar"):
+    for url in ("/d/riverside/translations", f"/d/riverside/proposals/{outdated}/translate/ar"):
         page.goto(url)
         assert page.locator("h1").count() == 1
         check_accessibility(page)
