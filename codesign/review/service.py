@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from codesign.accounts.models import STAKEHOLDER_LABELS, StakeholderGroup, User
+from codesign.accounts.models import StakeholderGroup, User
 from codesign.comments.models import (
-    KIND_LABELS,
     SECTION_LABELS,
     Channel,
     Comment,
@@ -362,6 +361,3 @@ def visible_comments(proposal: Proposal):
         db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.withdrawn_at.is_(None))
         .order_by(Comment.section, Comment.id).execution_options(yield_per=500))
 
-
-GROUP_LABELS = STAKEHOLDER_LABELS
-KINDS = KIND_LABELS
