@@ -29,7 +29,10 @@ def load_demo() -> bool:
     """
     from codesign.accounts.service import find_user_by_login
     from codesign.demo_community import load_demo_community
-    from codesign.demo_content_translations import load_demo_translations
+    from codesign.demo_content_translations import (
+        load_demo_text_translations,
+        load_demo_translations,
+    )
     from codesign.demo_proposals import load_demo_proposals
     from codesign.demo_review import load_demo_reference_shares
     from codesign.demo_surveys import load_demo_surveys
@@ -50,6 +53,8 @@ def load_demo() -> bool:
     if load_demo_reference_shares(district):
         added = True
     if staff is not None and load_demo_translations(district, staff, _demo_proposals_by_key(district)):
+        added = True
+    if staff is not None and load_demo_text_translations(district, staff):
         added = True
     return added
 

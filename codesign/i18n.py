@@ -107,9 +107,12 @@ def current_locale_code() -> str:
 
 def content_span(text, lang: str | None = None):
     """People's or the district's own words, marked with their language (the district's, unless
-    given) and isolated in direction, so screen readers and bidi layout treat them right."""
+    given, or a translated field's own) and isolated in direction, so screen readers and bidi
+    layout treat them right."""
     from markupsafe import Markup, escape
 
+    if hasattr(text, "lang") and hasattr(text, "text"):  # a translated field (content_translations)
+        text, lang = text.text, lang or text.lang
     if lang is None:
         district = getattr(g, "district", None)
         lang = district.default_locale if district is not None else current_app.config["DEFAULT_LOCALE"]

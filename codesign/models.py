@@ -10,7 +10,12 @@ from codesign.community.models import (  # noqa: F401
     SessionProposal,
     SessionTally,
 )
-from codesign.content_translations.models import ProposalTranslation, TranslationRequest  # noqa: F401
+from codesign.content_translations.models import (  # noqa: F401
+    ContentTranslation,
+    ContentTranslationRequest,
+    ProposalTranslation,
+    TranslationRequest,
+)
 from codesign.districts.models import District, Membership  # noqa: F401
 from codesign.proposals.models import Proposal, ProposalVersion  # noqa: F401
 from codesign.responselog.models import (  # noqa: F401

@@ -34,6 +34,8 @@ from codesign.community.models import (
     Session,
     SessionMode,
 )
+from codesign.content_translations.service import localize_current
+from codesign.content_translations.views import text_context
 from codesign.districts.models import Role
 from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.extensions import db, limiter
@@ -143,7 +145,7 @@ def organization(organization_id: int):
         "community/organization.html", organization=found, upcoming=upcoming, past=past, is_staff=_is_staff(),
         comments=totals["comments"], attendance=show_count(totals["attendance"], threshold),
         responses=totals["responses"], facilitators=service.facilitators_of(found) if _is_staff() else [],
-        facilitator_form=FacilitatorForm(), action_form=Form(),
+        facilitator_form=FacilitatorForm(), action_form=Form(), **text_context("organization", found),
     )
 
 
@@ -268,6 +270,7 @@ def session_page(session_id: int):
         signed_up=item.id in session.get(SIGNED_UP, []), may_run=service.may_run(current_user, g.district, item.organization_id),
         action_form=Form(), mode_labels=SESSION_MODE_LABELS, brought=counts,
         attendance=show_count(counts["attendance"], g.district.suppression_threshold),
+        **text_context("session", item),
     )
 
 
@@ -338,6 +341,7 @@ def kit(session_id: int, locale: str):
             kit_dir=text_direction(locale), card_fields=DATA_CARD_FIELDS, kind_labels=KIND_LABELS,
             section_labels=SECTION_LABELS, group_labels=STAKEHOLDER_LABELS, qr_codes=qr_codes,
             linked_surveys=linked_surveys, organization=db.session.get(Organization, item.organization_id),
+            proposal_texts=localize_current(proposals, locale, g.district.default_locale),
             original_lang=g.district.default_locale, scale_labels=SCALE_LABELS,
         )
 

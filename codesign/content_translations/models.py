@@ -52,3 +52,39 @@ class TranslationRequest(TimestampMixin, db.Model):
     requester: Mapped[str] = mapped_column(sa.String(64))  # "user:<id>" or "browser:<random>"
 
     __table_args__ = (sa.UniqueConstraint("proposal_id", "locale", "requester"),)
+
+
+class _OfSubject:
+    """Which session, entry or organization (`kind` names one of kinds.KINDS), and which language."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(sa.ForeignKey("district.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    subject_id: Mapped[int] = mapped_column()
+    locale: Mapped[str] = mapped_column(sa.String(16))
+
+
+class ContentTranslation(_OfSubject, TimestampMixin, db.Model):
+    """One field of a session, response-log entry or organization in another language.
+    `kind` names which (see kinds.py); source_hash is the SHA-256 of the text the translator saw."""
+
+    __tablename__ = "content_translation"
+
+    field: Mapped[str] = mapped_column(sa.String(32))
+    text: Mapped[str] = mapped_column(sa.Text)
+    source_hash: Mapped[str] = mapped_column(sa.String(64))
+    origin: Mapped[Origin] = mapped_column(enum_type(Origin, 32), default=Origin.DISTRICT)
+    translator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("kind", "subject_id", "locale", "field"),)
+
+
+class ContentTranslationRequest(_OfSubject, TimestampMixin, db.Model):
+    """Someone asked for a session, entry or organization in their language (once each)."""
+
+    __tablename__ = "content_translation_request"
+
+    requester: Mapped[str] = mapped_column(sa.String(64))
+
+    __table_args__ = (sa.UniqueConstraint("kind", "subject_id", "locale", "requester"),)

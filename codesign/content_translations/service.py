@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from codesign.content_translations.kinds import KINDS, PROPOSAL_LABEL, Kind
 from codesign.content_translations.models import (
+    ContentTranslation,
+    ContentTranslationRequest,
     Origin,
     ProposalTranslation,
     TranslationRequest,
@@ -73,9 +76,32 @@ def localize(proposal: Proposal, version: ProposalVersion, locale: str, original
         fields = {name: FieldText(name, getattr(version, name), original, "original") for name in FIELDS}
         return Localized(fields, locale, "original", None, None)
     saved = translations_of(proposal.id, locale)
+    versions = [t.source_version for t in saved.values()]
+    return _localized(version, FIELDS, saved, locale, original, min(versions) if versions else None)
+
+
+def localize_current(proposals: list[Proposal], locale: str, original: str) -> dict[int, Localized]:
+    """Many proposals' current versions in the reader's language, by proposal id, in one query."""
+    if locale == original:
+        return {p.id: localize(p, p.current_version, locale, original) for p in proposals}
+    saved: dict[int, dict[str, ProposalTranslation]] = {}
+    if proposals:
+        for row in db.session.scalars(db.select(ProposalTranslation).where(
+                ProposalTranslation.proposal_id.in_([p.id for p in proposals]), ProposalTranslation.locale == locale)):
+            saved.setdefault(row.proposal_id, {})[row.field] = row
+    result = {}
+    for proposal in proposals:
+        versions = [t.source_version for t in saved.get(proposal.id, {}).values()]
+        result[proposal.id] = _localized(proposal.current_version, FIELDS, saved.get(proposal.id, {}), locale,
+                                         original, min(versions) if versions else None)
+    return result
+
+
+def _localized(subject, names, saved: dict, locale: str, original: str, from_version: int | None) -> Localized:
+    """Each field in the reader's language where a translation exists, else the original."""
     fields = {}
-    for name in FIELDS:
-        source = getattr(version, name) or ""
+    for name in names:
+        source = getattr(subject, name) or ""
         found = saved.get(name)
         if not source.strip():
             fields[name] = FieldText(name, source, original, "original")
@@ -86,7 +112,7 @@ def localize(proposal: Proposal, version: ProposalVersion, locale: str, original
             fields[name] = FieldText(name, found.text, locale, state)
     states = {f.state for f in fields.values() if f.state != "original"}
     if not states or states == {"missing"}:
-        overall = "missing"
+        overall = "missing" if states else "original"
     elif "missing" in states:
         overall = "partial"
     elif "outdated" in states:
@@ -94,24 +120,23 @@ def localize(proposal: Proposal, version: ProposalVersion, locale: str, original
     else:
         overall = "current"
     origins = {t.origin for t in saved.values()}
-    versions = [t.source_version for t in saved.values()]
-    return Localized(fields, locale, overall, origins.pop() if len(origins) == 1 else None,
-                     min(versions) if versions else None)
+    return Localized(fields, locale, overall, origins.pop() if len(origins) == 1 else None, from_version)
 
 
-def save(proposal: Proposal, district, translator, locale: str, texts: dict[str, str], seen: dict[str, str],
-         origin: Origin) -> None:
-    """Save a language's translation of the current version. `seen` maps each field to the
-    hash of the source text the translator was shown."""
+def _check(district, locale: str, names, texts: dict[str, str]) -> None:
     if locale not in district.language_codes or locale == district.default_locale:
         raise TranslationError("bad_locale")
-    if set(texts) - set(FIELDS):
+    if set(texts) - set(names):
         raise TranslationError("bad_field")
     for name, text in texts.items():
         if len(text) > TEXT_MAX:
             raise TranslationError("too_long", name)
-    version = proposal.current_version
-    existing = translations_of(proposal.id, locale)
+
+
+def _store(existing: dict, make_row, texts: dict[str, str], seen: dict[str, str], origin: Origin, translator,
+           **extra) -> None:
+    """Write each field's text with the hash of the source its translator was shown, so a
+    source that changed meanwhile leaves the translation outdated. Empty text removes it."""
     now = utcnow()
     for name, text in texts.items():
         text = text.replace("\r\n", "\n").strip()
@@ -121,49 +146,119 @@ def save(proposal: Proposal, district, translator, locale: str, texts: dict[str,
                 db.session.delete(row)
             continue
         if row is None:
-            row = ProposalTranslation(proposal_id=proposal.id, locale=locale, field=name)
+            row = make_row(name)
             db.session.add(row)
         elif row.text == text and row.source_hash == seen.get(name):
             continue
         row.text = text
-        # The hash of what the translator saw: if the source changed since, it stays outdated.
         row.source_hash = seen.get(name) or ""
-        row.source_version = version.number
         row.origin = origin
         row.translator_id = translator.id if translator else None
         row.updated_at = now
+        for key, value in extra.items():
+            setattr(row, key, value)
     db.session.commit()
 
 
-def request_translation(proposal: Proposal, locale: str, requester: str) -> bool:
-    """Ask for a proposal in a language; False when this person or browser already asked."""
+def save(proposal: Proposal, district, translator, locale: str, texts: dict[str, str], seen: dict[str, str],
+         origin: Origin) -> None:
+    """Save a language's translation of the current version. `seen` maps each field to the
+    hash of the source text the translator was shown."""
+    _check(district, locale, FIELDS, texts)
+    _store(translations_of(proposal.id, locale),
+           lambda name: ProposalTranslation(proposal_id=proposal.id, locale=locale, field=name),
+           texts, seen, origin, translator, source_version=proposal.current_version.number)
+
+
+def _ask(model, unique: dict, requester: str, **other) -> bool:
+    """Record one request per (subject, language, requester); False when already asked."""
     result = db.session.execute(
-        dialect_insert(TranslationRequest).values(proposal_id=proposal.id, locale=locale, requester=requester,
-                                                  created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[TranslationRequest.proposal_id, TranslationRequest.locale,
-                                                TranslationRequest.requester]))
+        dialect_insert(model).values(**unique, **other, requester=requester, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[*(getattr(model, key) for key in unique), model.requester]))
     db.session.commit()
     return result.rowcount == 1
 
 
-def has_requested(proposal: Proposal, locale: str, requesters: list[str]) -> bool:
+def _asked(model, unique: dict, requesters: list[str]) -> bool:
     if not requesters:
         return False
-    return db.session.scalar(db.select(TranslationRequest.id).where(
-        TranslationRequest.proposal_id == proposal.id, TranslationRequest.locale == locale,
-        TranslationRequest.requester.in_(requesters)).limit(1)) is not None
+    return db.session.scalar(db.select(model.id).where(
+        *(getattr(model, key) == value for key, value in unique.items()),
+        model.requester.in_(requesters)).limit(1)) is not None
+
+
+def request_translation(proposal: Proposal, locale: str, requester: str) -> bool:
+    """Ask for a proposal in a language; False when this person or browser already asked."""
+    return _ask(TranslationRequest, {"proposal_id": proposal.id, "locale": locale}, requester)
+
+
+def has_requested(proposal: Proposal, locale: str, requesters: list[str]) -> bool:
+    return _asked(TranslationRequest, {"proposal_id": proposal.id, "locale": locale}, requesters)
+
+
+# ------------------------------------------------ sessions, response-log entries, organizations
+
+def texts_of(kind: Kind, subject_ids: list[int], locale: str) -> dict[int, dict[str, ContentTranslation]]:
+    """Saved translations of many subjects of one kind into one language, in one query."""
+    found: dict[int, dict[str, ContentTranslation]] = {}
+    if subject_ids:
+        for row in db.session.scalars(db.select(ContentTranslation).where(
+                ContentTranslation.kind == kind.name, ContentTranslation.subject_id.in_(subject_ids),
+                ContentTranslation.locale == locale)):
+            found.setdefault(row.subject_id, {})[row.field] = row
+    return found
+
+
+def localize_all(kind: Kind, subjects: list, locale: str, original: str) -> dict[int, Localized]:
+    """Each subject's texts in the reader's language where translated (one query for a page)."""
+    saved = {} if locale == original else texts_of(kind, [s.id for s in subjects], locale)
+    result = {}
+    for subject in subjects:
+        if locale == original:
+            fields = {name: FieldText(name, getattr(subject, name) or "", original, "original")
+                      for name in kind.field_names}
+            result[subject.id] = Localized(fields, locale, "original", None, None)
+        else:
+            result[subject.id] = _localized(subject, kind.field_names, saved.get(subject.id, {}), locale, original,
+                                            None)
+    return result
+
+
+def save_texts(kind: Kind, subject, district, translator, locale: str, texts: dict[str, str], seen: dict[str, str],
+               origin: Origin) -> None:
+    """Save a language's translation of a session, entry or organization (see `save`)."""
+    _check(district, locale, kind.field_names, texts)
+    _store(texts_of(kind, [subject.id], locale).get(subject.id, {}),
+           lambda name: ContentTranslation(district_id=district.id, kind=kind.name, subject_id=subject.id,
+                                           locale=locale, field=name),
+           texts, seen, origin, translator)
+
+
+def request_text(kind: Kind, subject, district, locale: str, requester: str) -> bool:
+    return _ask(ContentTranslationRequest, {"kind": kind.name, "subject_id": subject.id, "locale": locale},
+                requester, district_id=district.id)
+
+
+def has_requested_text(kind: Kind, subject, locale: str, requesters: list[str]) -> bool:
+    return _asked(ContentTranslationRequest, {"kind": kind.name, "subject_id": subject.id, "locale": locale},
+                  requesters)
 
 
 @dataclass
 class DashboardRow:
-    proposal: Proposal
+    kind: str  # "proposal", or the name of one of KINDS
+    label: object
+    subject_id: int
+    title: str
     state: str
     requests: int
+    due: object  # when its comment period closes or the session starts, if it matters
 
 
 def dashboard(district) -> dict[str, list[DashboardRow]]:
-    """Per offered language: proposals whose translation is missing, partial or outdated,
-    most requested first, then those whose comment period closes soonest. Four queries."""
+    """Per offered language: what is missing, partial or outdated — proposals still open or in
+    review, upcoming sessions, published log entries, organizations — most requested first, then
+    the soonest due. A fixed number of queries, however many rows."""
     from sqlalchemy.orm import joinedload
 
     proposals = list(db.session.scalars(
@@ -171,45 +266,45 @@ def dashboard(district) -> dict[str, list[DashboardRow]]:
         .where(Proposal.district_id == district.id, Proposal.current_version_id.is_not(None),
                Proposal.status != ProposalStatus.DECIDED)))
     ids = [p.id for p in proposals]
-    saved: dict[tuple[int, str], dict[str, ProposalTranslation]] = {}
-    requests: dict[tuple[int, str], int] = {}
+    saved: dict[tuple[str, int, str], dict] = {}
+    requests: dict[tuple[str, int, str], int] = {}
     if ids:
         for row in db.session.scalars(db.select(ProposalTranslation).where(ProposalTranslation.proposal_id.in_(ids))):
-            saved.setdefault((row.proposal_id, row.locale), {})[row.field] = row
+            saved.setdefault(("proposal", row.proposal_id, row.locale), {})[row.field] = row
         for proposal_id, locale, count in db.session.execute(
             db.select(TranslationRequest.proposal_id, TranslationRequest.locale, db.func.count())
             .where(TranslationRequest.proposal_id.in_(ids))
             .group_by(TranslationRequest.proposal_id, TranslationRequest.locale)
         ):
-            requests[(proposal_id, locale)] = count
+            requests[("proposal", proposal_id, locale)] = count
+    for row in db.session.scalars(db.select(ContentTranslation).where(ContentTranslation.district_id == district.id)):
+        saved.setdefault((row.kind, row.subject_id, row.locale), {})[row.field] = row
+    for kind_name, subject_id, locale, count in db.session.execute(
+        db.select(ContentTranslationRequest.kind, ContentTranslationRequest.subject_id,
+                  ContentTranslationRequest.locale, db.func.count())
+        .where(ContentTranslationRequest.district_id == district.id)
+        .group_by(ContentTranslationRequest.kind, ContentTranslationRequest.subject_id,
+                  ContentTranslationRequest.locale)
+    ):
+        requests[(kind_name, subject_id, locale)] = count
+    candidates = [("proposal", PROPOSAL_LABEL, p.current_version, FIELDS, p.id, p.current_version.title,
+                   p.comment_closes_at) for p in proposals]
+    for kind in KINDS.values():
+        for subject in db.session.scalars(db.select(kind.model).where(kind.model.district_id == district.id,
+                                                                      kind.pending())):
+            candidates.append((kind.name, kind.label, subject, kind.field_names, subject.id, kind.title(subject),
+                               kind.due(subject)))
+    far = utcnow().replace(year=9999)
     result: dict[str, list[DashboardRow]] = {}
     for locale in district.language_codes:
         if locale == district.default_locale:
             continue
         rows = []
-        for proposal in proposals:
-            state = _state(proposal.current_version, saved.get((proposal.id, locale), {}))
-            if state != "current":
-                rows.append(DashboardRow(proposal, state, requests.get((proposal.id, locale), 0)))
-        far = utcnow().replace(year=9999)
-        rows.sort(key=lambda r: (-r.requests, r.proposal.comment_closes_at or far))
+        for kind_name, label, source, names, subject_id, title, due in candidates:
+            key = (kind_name, subject_id, locale)
+            state = _localized(source, names, saved.get(key, {}), locale, district.default_locale, None).state
+            if state not in ("current", "original"):
+                rows.append(DashboardRow(kind_name, label, subject_id, title, state, requests.get(key, 0), due))
+        rows.sort(key=lambda r: (-r.requests, r.due or far))
         result[locale] = rows
     return result
-
-
-def _state(version: ProposalVersion, saved: dict[str, ProposalTranslation]) -> str:
-    states = set()
-    for name in FIELDS:
-        source = getattr(version, name) or ""
-        if not source.strip():
-            continue
-        row = saved.get(name)
-        if row is None:
-            states.add("missing")
-        else:
-            states.add("current" if row.source_hash == source_hash(source) else "outdated")
-    if states == {"current"} or not states:
-        return "current"
-    if states == {"missing"}:
-        return "missing"
-    return "partial" if "missing" in states else "outdated"

@@ -303,6 +303,7 @@ class EntryDetails:
     contests: object  # ShownCount: people who said it does not address their concern
     questions: list = None  # (question, survey id, survey title)
     survey_respondents: object = None  # ShownCount: responses answering those questions
+    texts: object = None  # content_translations Localized: heard and reasons in the reader's language
 
 
 def _people_answered(entry_ids: list[int], column, values) -> dict[int, dict]:
@@ -339,9 +340,13 @@ def _linked_questions(entry_ids: list[int]) -> tuple[dict, dict]:
     return questions, respondents
 
 
-def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments: bool = False) -> dict:
-    """What the log shows beside each entry, for a whole page of entries in a few queries."""
+def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments: bool = False,
+                  locale: str | None = None, original: str = "en") -> dict:
+    """What the log shows beside each entry, for a whole page of entries in a few queries; its
+    texts in `locale` where translated (the original when no locale is given)."""
     from codesign.accounts.models import StakeholderGroup
+    from codesign.content_translations.kinds import KINDS
+    from codesign.content_translations.service import localize_all
     from codesign.suppression import show_count, suppress_small_counts
 
     ids = [entry.id for entry in entries]
@@ -373,6 +378,7 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
         .group_by(Contest.entry_id)
     ).all())
     questions, respondents = _linked_questions(ids)
+    texts = localize_all(KINDS["entry"], entries, locale or original, original)
     version_ids = {v for entry in entries for v in (entry.from_version_id, entry.to_version_id) if v}
     numbers = dict(db.session.execute(
         db.select(ProposalVersion.id, ProposalVersion.number).where(ProposalVersion.id.in_(version_ids))
@@ -390,6 +396,7 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
             contests=show_count(contest_counts.get(entry.id, 0), threshold),
             questions=questions.get(entry.id, []),
             survey_respondents=show_count(respondents.get(entry.id, 0), threshold),
+            texts=texts[entry.id],
         )
         for entry in entries
     }

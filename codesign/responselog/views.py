@@ -9,9 +9,11 @@ from flask_login import current_user, login_required
 from codesign.authz import has_role, require_role
 from codesign.comments import service as comments_service
 from codesign.comments.views import filter_choices, filters_from_request
+from codesign.content_translations.views import text_context
 from codesign.districts.models import Role
 from codesign.extensions import db, limiter
 from codesign.forms import Form, flash_form_errors
+from codesign.i18n import current_locale_code
 from codesign.proposals.models import VERSION_FIELD_LABELS
 from codesign.proposals.service import published_proposal_or_404, published_versions
 from codesign.responselog import bp, service
@@ -39,11 +41,15 @@ def _proposal_or_404(proposal_id: int):
     return published_proposal_or_404(g.district, proposal_id)
 
 
+def _reader_language() -> dict:
+    return {"locale": current_locale_code(), "original": g.district.default_locale}
+
+
 def _render_log(template: str, pagination, **context):
     entries = list(pagination.items)
     return render_template(
         template, entries=entries, pagination=pagination,
-        details=service.entry_details(entries, g.district.suppression_threshold),
+        details=service.entry_details(entries, g.district.suppression_threshold, **_reader_language()),
         field_labels=dict(VERSION_FIELD_LABELS), **context,
     )
 
@@ -62,9 +68,11 @@ def entry(sequence: int):
     if found is None:
         abort(404)
     proposal = _proposal_or_404(found.proposal_id)
+    details = service.entry_details([found], g.district.suppression_threshold, all_comments=True,
+                                    **_reader_language())
     return render_template(
-        "responselog/entry.html", entry=found, proposal=proposal,
-        details=service.entry_details([found], g.district.suppression_threshold, all_comments=True),
+        "responselog/entry.html", entry=found, proposal=proposal, action_form=Form(), details=details,
+        **text_context("entry", found, details[found.id].texts),
         field_labels=dict(VERSION_FIELD_LABELS), contest_form=ContestForm(),
         contested=service.has_contested(found, current_user),
         contests=service.contests_of(found) if _is_staff() else [],

@@ -37,3 +37,38 @@ def test_translated_proposals_and_tools_are_accessible(page, demo, check_accessi
         page.goto(url)
         assert page.locator("h1").count() == 1
         check_accessibility(page)
+
+
+def test_translated_log_entries_sessions_and_organizations_are_accessible(page, app, demo, check_accessibility):
+    """In Arabic: an organization translated by the community, a session translated by the district,
+    and a log entry nobody has translated yet (with its request button); then staff's editor."""
+    import sqlalchemy as sa
+
+    from codesign.community.models import Organization, Session
+    from codesign.extensions import db
+    from codesign.responselog.models import ResponseEntry
+
+    with app.app_context():
+        organization = db.session.scalar(sa.select(Organization.id).where(
+            Organization.name == "Riverside Arabic and Somali Parents Circle"))
+        session_id = db.session.scalar(sa.select(Session.id).where(
+            Session.title == "Online: questions about school climate surveys"))
+        second_entry = db.session.scalar(sa.select(ResponseEntry.id).where(ResponseEntry.sequence == 2))
+    page.goto("/d/riverside/")
+    page.get_by_role("button", name="العربية").click()
+    page.wait_for_load_state()
+    page.goto(f"/d/riverside/organizations/{organization}/")
+    assert page.locator('p[dir="auto"] span[lang="ar"]').count() == 1
+    check_accessibility(page)
+    page.goto(f"/d/riverside/sessions/{session_id}/")
+    assert page.locator('h1 span[lang="ar"]').count() == 1
+    check_accessibility(page)
+    page.goto("/d/riverside/log/2")
+    page.locator("#translation button").click()
+    page.wait_for_selector(".flash--success")
+    assert page.locator("#translation button").count() == 0
+    check_accessibility(page)
+    sign_in(page, "staff", "codesign-demo")
+    page.goto(f"/d/riverside/translate/entry/{second_entry}/ar")
+    assert page.locator("textarea").count() == 2
+    check_accessibility(page)
