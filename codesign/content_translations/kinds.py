@@ -43,6 +43,7 @@ def _entry_title(entry: ResponseEntry) -> str:
 
 
 PROPOSAL_LABEL = _l("Proposal")
+SURVEY_LABEL = _l("Survey")
 
 KINDS: dict[str, Kind] = {
     kind.name: kind

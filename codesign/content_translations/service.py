@@ -9,7 +9,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from codesign.content_translations.kinds import KINDS, PROPOSAL_LABEL, Kind
+from codesign.content_translations.kinds import (
+    KINDS,
+    PROPOSAL_LABEL,
+    SURVEY_LABEL,
+    Kind,
+)
 from codesign.content_translations.models import (
     ContentTranslation,
     ContentTranslationRequest,
@@ -133,10 +138,12 @@ def _check(district, locale: str, names, texts: dict[str, str]) -> None:
             raise TranslationError("too_long", name)
 
 
-def _store(existing: dict, make_row, texts: dict[str, str], seen: dict[str, str], origin: Origin, translator,
-           **extra) -> None:
+def store_texts(existing: dict, make_row, texts: dict[str, str], seen: dict[str, str], origin: Origin, translator,
+                confirmed: frozenset[str] = frozenset(), **extra) -> None:
     """Write each field's text with the hash of the source its translator was shown, so a
-    source that changed meanwhile leaves the translation outdated. Empty text removes it."""
+    source that changed meanwhile leaves the translation outdated. An unchanged text keeps the
+    hash it had — saving the form does not make an outdated translation current — unless the
+    translator confirms it is still right for the new source. Empty text removes it."""
     now = utcnow()
     for name, text in texts.items():
         text = text.replace("\r\n", "\n").strip()
@@ -148,7 +155,7 @@ def _store(existing: dict, make_row, texts: dict[str, str], seen: dict[str, str]
         if row is None:
             row = make_row(name)
             db.session.add(row)
-        elif row.text == text and row.source_hash == seen.get(name):
+        elif row.text == text and (name not in confirmed or row.source_hash == seen.get(name)):
             continue
         row.text = text
         row.source_hash = seen.get(name) or ""
@@ -161,13 +168,13 @@ def _store(existing: dict, make_row, texts: dict[str, str], seen: dict[str, str]
 
 
 def save(proposal: Proposal, district, translator, locale: str, texts: dict[str, str], seen: dict[str, str],
-         origin: Origin) -> None:
+         origin: Origin, confirmed: frozenset[str] = frozenset()) -> None:
     """Save a language's translation of the current version. `seen` maps each field to the
     hash of the source text the translator was shown."""
     _check(district, locale, FIELDS, texts)
-    _store(translations_of(proposal.id, locale),
-           lambda name: ProposalTranslation(proposal_id=proposal.id, locale=locale, field=name),
-           texts, seen, origin, translator, source_version=proposal.current_version.number)
+    store_texts(translations_of(proposal.id, locale),
+                lambda name: ProposalTranslation(proposal_id=proposal.id, locale=locale, field=name),
+                texts, seen, origin, translator, confirmed, source_version=proposal.current_version.number)
 
 
 def _ask(model, unique: dict, requester: str, **other) -> bool:
@@ -225,22 +232,23 @@ def localize_all(kind: Kind, subjects: list, locale: str, original: str) -> dict
 
 
 def save_texts(kind: Kind, subject, district, translator, locale: str, texts: dict[str, str], seen: dict[str, str],
-               origin: Origin) -> None:
+               origin: Origin, confirmed: frozenset[str] = frozenset()) -> None:
     """Save a language's translation of a session, entry or organization (see `save`)."""
     _check(district, locale, kind.field_names, texts)
-    _store(texts_of(kind, [subject.id], locale).get(subject.id, {}),
-           lambda name: ContentTranslation(district_id=district.id, kind=kind.name, subject_id=subject.id,
-                                           locale=locale, field=name),
-           texts, seen, origin, translator)
+    store_texts(texts_of(kind, [subject.id], locale).get(subject.id, {}),
+                lambda name: ContentTranslation(district_id=district.id, kind=kind.name, subject_id=subject.id,
+                                                locale=locale, field=name),
+                texts, seen, origin, translator, confirmed)
 
 
-def request_text(kind: Kind, subject, district, locale: str, requester: str) -> bool:
-    return _ask(ContentTranslationRequest, {"kind": kind.name, "subject_id": subject.id, "locale": locale},
+def request_text(kind_name: str, subject, district, locale: str, requester: str) -> bool:
+    """Ask for a session, entry, organization or survey ("survey") in a language, once each."""
+    return _ask(ContentTranslationRequest, {"kind": kind_name, "subject_id": subject.id, "locale": locale},
                 requester, district_id=district.id)
 
 
-def has_requested_text(kind: Kind, subject, locale: str, requesters: list[str]) -> bool:
-    return _asked(ContentTranslationRequest, {"kind": kind.name, "subject_id": subject.id, "locale": locale},
+def has_requested_text(kind_name: str, subject, locale: str, requesters: list[str]) -> bool:
+    return _asked(ContentTranslationRequest, {"kind": kind_name, "subject_id": subject.id, "locale": locale},
                   requesters)
 
 
@@ -294,6 +302,7 @@ def dashboard(district) -> dict[str, list[DashboardRow]]:
                                                                       kind.pending())):
             candidates.append((kind.name, kind.label, subject, kind.field_names, subject.id, kind.title(subject),
                                kind.due(subject)))
+    surveys = _survey_candidates(district)
     far = utcnow().replace(year=9999)
     result: dict[str, list[DashboardRow]] = {}
     for locale in district.language_codes:
@@ -305,6 +314,41 @@ def dashboard(district) -> dict[str, list[DashboardRow]]:
             state = _localized(source, names, saved.get(key, {}), locale, district.default_locale, None).state
             if state not in ("current", "original"):
                 rows.append(DashboardRow(kind_name, label, subject_id, title, state, requests.get(key, 0), due))
+        for survey, sources, texts in surveys:
+            key = ("survey", survey.id, locale)
+            state = _survey_state(sources, texts.get(locale, {}))
+            if state != "current":
+                rows.append(DashboardRow("survey", SURVEY_LABEL, survey.id, survey.title, state, requests.get(key, 0),
+                                         survey.closes_at))
         rows.sort(key=lambda r: (-r.requests, r.due or far))
         result[locale] = rows
     return result
+
+
+def _survey_candidates(district) -> list[tuple]:
+    """Published surveys not yet closed, each with its original texts and its translations by
+    language: three queries (surveys, their questions, their options) plus one for the texts."""
+    from sqlalchemy.orm import selectinload
+
+    from codesign.surveys.models import Survey, SurveyStatus, SurveyText
+    from codesign.surveys.service import sources_of
+
+    surveys = list(db.session.scalars(
+        db.select(Survey).options(selectinload(Survey.questions))
+        .where(Survey.district_id == district.id, Survey.status == SurveyStatus.PUBLISHED,
+               db.or_(Survey.closes_at.is_(None), Survey.closes_at > utcnow()))))
+    texts: dict[int, dict[str, dict]] = {}
+    if surveys:
+        for row in db.session.scalars(db.select(SurveyText).where(SurveyText.survey_id.in_([s.id for s in surveys]))):
+            texts.setdefault(row.survey_id, {}).setdefault(row.locale, {})[row.key] = row
+    return [(survey, sources_of(survey, survey.questions), texts.get(survey.id, {})) for survey in surveys]
+
+
+def _survey_state(sources: dict[str, str], rows: dict) -> str:
+    from codesign.surveys.service import outdated_keys
+
+    if not any(row.text for row in rows.values()):
+        return "missing"
+    if not all(rows.get(key) is not None and rows[key].text for key in sources):
+        return "partial"
+    return "outdated" if outdated_keys(rows, sources) else "current"

@@ -48,6 +48,11 @@ def requesters() -> list[str]:
     return found
 
 
+def confirmed_fields(names) -> frozenset[str]:
+    """Outdated fields whose translator ticked "still right for the changed original"."""
+    return frozenset(name for name in names if request.form.get(f"ok-{name}"))
+
+
 def _edit(locale: str, names, source, saved: dict, write, localized, **page):
     """The side-by-side editor: the original of each field beside a box for its translation.
     The form sends back the hash of each original shown, so a racing source edit is noticed."""
@@ -59,7 +64,7 @@ def _edit(locale: str, names, source, saved: dict, write, localized, **page):
         texts = {name: request.form.get(f"t-{name}", "") for name in names}
         seen = {name: request.form.get(f"h-{name}", "") for name in names}
         try:
-            write(texts, seen, Origin(request.form.get("origin", Origin.DISTRICT.value)))
+            write(texts, seen, Origin(request.form.get("origin", Origin.DISTRICT.value)), confirmed_fields(names))
         except ValueError:
             abort(400)
         except service.TranslationError as failure:
@@ -67,8 +72,10 @@ def _edit(locale: str, names, source, saved: dict, write, localized, **page):
         else:
             flash(_("The %(language)s translation is saved.", language=locale_name(locale)), "success")
             return redirect(request.path, code=303)
+    localized = localized()
     return render_template(
-        "content_translations/editor.html", locale=locale, form=form, saved=saved, localized=localized(),
+        "content_translations/editor.html", locale=locale, form=form, saved=saved, localized=localized,
+        current_origin=localized.origin or Origin.DISTRICT,
         origin_labels=ORIGIN_LABELS, sources={name: getattr(source, name) or "" for name in names},
         hashes={name: service.source_hash(getattr(source, name)) for name in names}, error=error,
         typed=request.form if error else None, **page,
@@ -83,7 +90,8 @@ def editor(proposal_id: int, locale: str):
     version = proposal.current_version
     return _edit(
         locale, service.FIELDS, version, service.translations_of(proposal.id, locale),
-        lambda texts, seen, origin: service.save(proposal, g.district, current_user, locale, texts, seen, origin),
+        lambda texts, seen, origin, confirmed: service.save(proposal, g.district, current_user, locale, texts, seen,
+                                                            origin, confirmed),
         lambda: service.localize(proposal, version, locale, g.district.default_locale),
         field_labels=VERSION_FIELD_LABELS, title=version.title, version_number=version.number,
         reader_url=url_for("proposals.show", proposal_id=proposal.id),
@@ -108,14 +116,14 @@ def text_editor(kind_name: str, subject_id: int, locale: str):
     kind, subject = _subject_or_404(kind_name, subject_id)
     return _edit(
         locale, kind.field_names, subject, service.texts_of(kind, [subject.id], locale).get(subject.id, {}),
-        lambda texts, seen, origin: service.save_texts(kind, subject, g.district, current_user, locale, texts, seen,
-                                                       origin),
+        lambda texts, seen, origin, confirmed: service.save_texts(kind, subject, g.district, current_user, locale,
+                                                                  texts, seen, origin, confirmed),
         lambda: service.localize_all(kind, [subject], locale, g.district.default_locale)[subject.id],
         field_labels=kind.fields, title=kind.title(subject), version_number=None, reader_url=kind.reader_url(subject),
     )
 
 
-def _remember_request(already_asked, ask, response):
+def remember_request(already_asked, ask, response):
     """One request per person, or per browser for people without an account."""
     who = requesters()
     if not who:
@@ -142,7 +150,7 @@ def request_translation(proposal_id: int):
         abort(400)
     if locale == g.district.default_locale:
         return response
-    return _remember_request(lambda who: service.has_requested(proposal, locale, who),
+    return remember_request(lambda who: service.has_requested(proposal, locale, who),
                              lambda who: service.request_translation(proposal, locale, who), response)
 
 
@@ -157,8 +165,8 @@ def request_text(kind_name: str, subject_id: int):
         abort(400)
     if locale == g.district.default_locale or locale not in g.district.language_codes:
         return response
-    return _remember_request(lambda who: service.has_requested_text(kind, subject, locale, who),
-                             lambda who: service.request_text(kind, subject, g.district, locale, who), response)
+    return remember_request(lambda who: service.has_requested_text(kind.name, subject, locale, who),
+                             lambda who: service.request_text(kind.name, subject, g.district, locale, who), response)
 
 
 @bp.route("/translations")
@@ -208,7 +216,7 @@ def text_context(kind_name: str, subject, localized: service.Localized | None = 
     if localized is None:
         localized = service.localize_all(kind, [subject], locale, g.district.default_locale)[subject.id]
     requested = localized.state in ("missing", "partial") and service.has_requested_text(
-        kind, subject, locale, requesters())
+        kind.name, subject, locale, requesters())
     return {
         "texts": localized,
         "translation_notice": Notice(

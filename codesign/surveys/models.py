@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from codesign.accounts.models import StakeholderGroup
 from codesign.comments.models import Channel
+from codesign.content_translations.models import Origin
 from codesign.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
@@ -157,6 +158,12 @@ class SurveyText(db.Model):
     locale: Mapped[str] = mapped_column(sa.String(16))
     key: Mapped[str] = mapped_column(sa.String(40))
     text: Mapped[str] = mapped_column(sa.Text)
+    # The SHA-256 of the original its translator saw; "" for translations made before we kept it.
+    source_hash: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    origin: Mapped[Origin] = mapped_column(enum_type(Origin, 32), default=Origin.DISTRICT,
+                                           server_default=Origin.DISTRICT.value)
+    translator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (sa.UniqueConstraint("survey_id", "locale", "key"),)
 

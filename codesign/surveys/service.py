@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from codesign.accounts.models import StakeholderGroup
 from codesign.comments.models import Channel
+from codesign.content_translations.models import Origin
 from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.surveys.models import (
@@ -255,19 +256,44 @@ def set_results_public(survey: Survey, public: bool) -> None:
 
 def texts_of(survey: Survey, locale: str) -> dict[str, str]:
     """The survey's translated texts in one language, by key."""
-    return dict(db.session.execute(
-        db.select(SurveyText.key, SurveyText.text).where(SurveyText.survey_id == survey.id, SurveyText.locale == locale)
-    ).all())
+    return {key: row.text for key, row in rows_of(survey, locale).items()}
 
 
-def save_translation(survey: Survey, locale: str, texts: dict[str, str], valid_keys: set[str]) -> None:
-    """Set the translations of one language; an empty text removes that translation."""
+def rows_of(survey: Survey, locale: str) -> dict[str, SurveyText]:
+    return {row.key: row for row in db.session.scalars(
+        db.select(SurveyText).where(SurveyText.survey_id == survey.id, SurveyText.locale == locale))}
+
+
+def sources_of(survey: Survey, questions: list[SurveyQuestion]) -> dict[str, str]:
+    """Every text of the survey in its original language, by translation key, in order."""
+    texts = {"title": survey.title}
+    if survey.intro:
+        texts["intro"] = survey.intro
+    for question in questions:
+        texts[question.key] = question.prompt
+        for option in question.options:
+            texts[option.key] = option.label
+    return texts
+
+
+def keys_of(survey: Survey, questions: list[SurveyQuestion]) -> list[str]:
+    return list(sources_of(survey, questions))
+
+
+def save_translation(survey: Survey, locale: str, texts: dict[str, str], valid_keys: set[str], *,
+                     seen: dict[str, str] | None = None, origin: Origin = Origin.DISTRICT, translator=None,
+                     confirmed: frozenset[str] = frozenset()) -> None:
+    """Set the translations of one language; an empty text removes that translation. `seen` is
+    the hash of each original the translator was shown (by default: the current originals), so
+    a question reworded meanwhile leaves its translation outdated."""
+    from codesign.content_translations.service import source_hash, store_texts
+
     if set(texts) - valid_keys:
         raise SurveyError("bad_key")
-    db.session.execute(db.delete(SurveyText).where(SurveyText.survey_id == survey.id, SurveyText.locale == locale))
-    db.session.add_all(SurveyText(survey_id=survey.id, locale=locale, key=key, text=text.strip())
-                       for key, text in sorted(texts.items()) if text.strip())
-    db.session.commit()
+    if seen is None:
+        seen = {key: source_hash(text) for key, text in sources_of(survey, questions_of(survey)).items()}
+    store_texts(rows_of(survey, locale), lambda key: SurveyText(survey_id=survey.id, locale=locale, key=key),
+                texts, seen, origin, translator, confirmed)
 
 
 @dataclass
@@ -277,6 +303,9 @@ class Localized:
     texts: dict[str, str]
     locale: str
     complete: bool
+    outdated_keys: frozenset[str] = frozenset()  # translated from an original that changed since
+    origin: Origin | None = None
+    is_original: bool = False
 
     def get(self, key: str, original: str) -> str:
         return self.texts.get(key) or original
@@ -284,20 +313,40 @@ class Localized:
     def translated(self, key: str) -> bool:
         return bool(self.texts.get(key))
 
+    @property
+    def has_outdated(self) -> bool:
+        return bool(self.outdated_keys)
 
-def keys_of(survey: Survey, questions: list[SurveyQuestion]) -> list[str]:
-    keys = ["title"] + (["intro"] if survey.intro else [])
-    for question in questions:
-        keys.append(question.key)
-        keys += [option.key for option in question.options]
-    return keys
+    @property
+    def state(self) -> str:
+        """As content_translations states it: original, missing, partial, outdated or current."""
+        if self.is_original:
+            return "original"
+        if not self.texts:
+            return "missing"
+        if not self.complete:
+            return "partial"
+        return "outdated" if self.outdated_keys else "current"
+
+
+def outdated_keys(rows: dict[str, SurveyText], sources: dict[str, str]) -> frozenset[str]:
+    """Translations made from an original that has changed since (rows from before we kept the
+    original's hash cannot tell, and count as current)."""
+    from codesign.content_translations.service import source_hash
+
+    return frozenset(key for key, row in rows.items()
+                     if key in sources and row.source_hash and row.source_hash != source_hash(sources[key]))
 
 
 def localize(survey: Survey, questions: list[SurveyQuestion], locale: str, original_locale: str) -> Localized:
     if locale == original_locale:
-        return Localized({}, locale, True)
-    texts = texts_of(survey, locale)
-    return Localized(texts, locale, all(texts.get(key) for key in keys_of(survey, questions)))
+        return Localized({}, locale, True, is_original=True)
+    rows = rows_of(survey, locale)
+    sources = sources_of(survey, questions)
+    texts = {key: row.text for key, row in rows.items()}
+    origins = {row.origin for row in rows.values()}
+    return Localized(texts, locale, all(texts.get(key) for key in sources), outdated_keys(rows, sources),
+                     origins.pop() if len(origins) == 1 else None)
 
 
 # ---------------------------------------------------------------- answering

@@ -12,6 +12,18 @@ from markupsafe import Markup
 from codesign.accounts.models import StakeholderGroup
 from codesign.authz import has_role, require, require_role
 from codesign.comments.models import Channel
+from codesign.content_translations.models import ORIGIN_LABELS, Origin
+from codesign.content_translations.service import (
+    has_requested_text,
+    request_text,
+    source_hash,
+)
+from codesign.content_translations.views import (
+    Notice,
+    confirmed_fields,
+    remember_request,
+    requesters,
+)
 from codesign.districts.models import Role
 from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.downloads import csv_download
@@ -149,11 +161,20 @@ def show(survey_id: int):
             else:
                 flash(_("Thank you. Your answers are saved. You can change them until the survey closes."), "success")
                 return redirect(url_for("surveys.show", survey_id=survey.id) + "#answers", code=303)
+    context = _form_context(survey, questions, locale, values, errors)
     return render_template(
         "surveys/show.html", answered=mine is not None, is_staff=_is_staff(), action_form=Form(),
         can_see_results=_can_see_results(survey), proposal=_proposal_of(survey),
-        **_form_context(survey, questions, locale, values, errors),
+        translation_notice=_notice(survey, context["loc"]), **context,
     ), status
+
+
+def _notice(survey: Survey, loc: service.Localized) -> Notice:
+    """What a reader is told about the survey's language (content_translations/_notice.html)."""
+    requested = loc.state in ("missing", "partial") and has_requested_text(
+        "survey", survey, loc.locale, requesters())
+    return Notice(loc, url_for("surveys.request_translation", survey_id=survey.id), requested,
+                  url_for("surveys.show", survey_id=survey.id, lang=g.district.default_locale))
 
 
 def _proposal_of(survey: Survey):
@@ -405,7 +426,8 @@ def translate(survey_id: int, locale: str):
     if locale == g.district.default_locale:
         abort(404)
     questions = service.questions_of(survey)
-    keys = service.keys_of(survey, questions)
+    sources = service.sources_of(survey, questions)
+    keys = list(sources)
     form = Form()
     texts = service.texts_of(survey, locale)
     errors = {}
@@ -414,11 +436,38 @@ def translate(survey_id: int, locale: str):
         errors = {key: _("Use at most %(max)d characters.", max=TEXT_MAX) for key, text in texts.items()
                   if len(text) > TEXT_MAX}
         if not errors:
-            service.save_translation(survey, locale, texts, set(keys))
+            try:
+                origin = Origin(request.form.get("origin", Origin.DISTRICT.value))
+            except ValueError:
+                abort(400)
+            service.save_translation(survey, locale, texts, set(keys), origin=origin, translator=current_user,
+                                     seen={key: request.form.get(f"h-{key}", "") for key in keys},
+                                     confirmed=confirmed_fields(keys))
             flash(_("The %(language)s translation is saved.", language=locale_name(locale)), "success")
             return redirect(url_for("surveys.translate", survey_id=survey.id, locale=locale), code=303)
-    return render_template("surveys/translate.html", survey=survey, questions=questions, texts=texts, locale=locale,
-                           form=form, errors=errors, original_lang=g.district.default_locale), 422 if errors else 200
+    rows = service.rows_of(survey, locale)
+    origins = {row.origin for row in rows.values()}
+    return render_template(
+        "surveys/translate.html", survey=survey, questions=questions, texts=texts, locale=locale, form=form,
+        errors=errors, original_lang=g.district.default_locale, origin_labels=ORIGIN_LABELS,
+        hashes={key: request.form.get(f"h-{key}", "") if errors else source_hash(text) for key, text in sources.items()},
+        outdated=service.outdated_keys(rows, sources), current_origin=origins.pop() if len(origins) == 1 else Origin.DISTRICT,
+    ), 422 if errors else 200
+
+
+@bp.route("/surveys/<int:survey_id>/request-translation", methods=["POST"])
+@limiter.limit("20 per hour")
+def request_translation(survey_id: int):
+    """Ask for this survey in my language: once per person or browser, counted for staff."""
+    survey = _survey_or_404(survey_id)
+    locale = current_locale_code()
+    response = redirect(url_for("surveys.show", survey_id=survey.id) + "#translation", code=303)
+    if not Form().validate_on_submit():
+        abort(400)
+    if survey.is_draft or locale == g.district.default_locale or locale not in g.district.language_codes:
+        return response
+    return remember_request(lambda who: has_requested_text("survey", survey, locale, who),
+                            lambda who: request_text("survey", survey, g.district, locale, who), response)
 
 
 @bp.route("/surveys/<int:survey_id>/preview/<locale>")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from codesign.extensions import db
 from tests.community.conftest import browser_for, schedule, session_form, world  # noqa: F401 (fixture)
 from tests.conftest import Browser
+from tests.content_translations.test_translations import reader
 
 RIVERSIDE = "/d/riverside"
 
@@ -22,12 +23,6 @@ def hashes_on(page: str) -> dict:
 def translate(browser, kind, subject_id, locale, texts, **extra):
     page = browser.get(editor_url(kind, subject_id, locale)).get_data(as_text=True)
     return browser.post(editor_url(kind, subject_id, locale), {**hashes_on(page), **texts, **extra})
-
-
-def reader(app, language):
-    browser = Browser(app.test_client())
-    browser.client.set_cookie("codesign_locale", language)
-    return browser
 
 
 def published_entry(app, proposal_id, heard="Families said three years is too long.",
