@@ -64,10 +64,12 @@ def _init_extensions(app: Flask) -> None:
         migrate,
     )
     from codesign.i18n import select_locale
+    from codesign.search.outbox import install as record_search_changes
     from codesign.security import TamperEvidentSessionInterface
 
     app.session_interface = TamperEvidentSessionInterface()
     db.init_app(app)
+    record_search_changes()
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=_select_timezone)
@@ -134,6 +136,8 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.proposals.views import bp as proposals_bp
     from codesign.responselog.views import bp as responselog_bp
     from codesign.review.views import bp as review_bp
+    from codesign.search.views import bp as search_bp
+    from codesign.search.views import district_bp as district_search_bp
     from codesign.surveys.views import bp as surveys_bp
     from codesign.votes.views import bp as votes_bp
 
@@ -151,6 +155,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(content_translations_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(export_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(district_search_bp)
     register_error_handlers(app)
 
 
@@ -172,6 +178,13 @@ def _register_request_hooks(app: Flask) -> None:
                   "error")
 
     app.after_request(set_security_headers)
+
+    if app.config["SEARCH_BACKGROUND"]:
+        from codesign.search.service import start_worker
+
+        @app.before_request
+        def keep_search_current():
+            start_worker(app)
 
     @app.context_processor
     def layout_context():

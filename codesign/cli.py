@@ -1,4 +1,4 @@
-"""flask --app codesign <command>: init, demo, translations, create-admin."""
+"""flask --app codesign <command>: init, demo, translations, create-admin, reindex, ..."""
 from __future__ import annotations
 
 import click
@@ -14,6 +14,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(translations)
     app.cli.add_command(verify_log_command)
     app.cli.add_command(packet_command)
+    app.cli.add_command(reindex_command)
+    app.cli.add_command(search_worker_command)
 
 
 @click.command("init")
@@ -163,3 +165,30 @@ def packet_command(proposal_id: int, locale: str | None, output: str | None):
         with open(output, "wb") as handle:
             handle.write(body)
     click.echo(f"Board packet ready: {len(body) // 1024} KB, {locale}.")
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Rebuild the search index from the database (whoosh or PostgreSQL, as configured)."""
+    import time
+
+    from codesign.search import service
+
+    started = time.perf_counter()
+    count = service.rebuild()
+    applied = service.catch_up()
+    click.echo(f"Search index rebuilt ({service.engine().name}): {count} documents in "
+               f"{time.perf_counter() - started:.1f} s; {applied} later changes applied.")
+
+
+@click.command("search-worker")
+@with_appcontext
+def search_worker_command():
+    """Keep applying changes to the search index (instead of, or beside, the app's own threads)."""
+    from flask import current_app
+
+    from codesign.search import service
+
+    click.echo(f"Applying search changes every {current_app.config['SEARCH_INTERVAL']} s; Ctrl-C stops.")
+    service.run_worker(current_app._get_current_object())

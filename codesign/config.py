@@ -42,6 +42,13 @@ class DefaultConfig:
     DEFAULT_LOCALE = "en"
     DEFAULT_TIMEZONE = "America/Los_Angeles"
     DEFAULT_SUPPRESSION_THRESHOLD = 10
+    # Search engine: "whoosh" (an index in the instance folder; one machine) or "postgres"
+    # (PostgreSQL full-text search, shared by every app server; needs a PostgreSQL database).
+    SEARCH = "whoosh"
+    SEARCH_INDEX_DIR = ""  # default: <instance>/search
+    # Each app process applies new changes to the index this often (seconds), in the background.
+    SEARCH_BACKGROUND = True
+    SEARCH_INTERVAL = "1.0"
     # Password hashing cost: "default" (argon2id, RFC 9106 low-memory) or "cheapest" (tests only).
     PASSWORD_HASH_PROFILE = "default"
 

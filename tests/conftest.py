@@ -67,6 +67,7 @@ def make_test_app(database_url: str, instance_path: Path, **overrides):
         "REDIS_URL": None,
         "SERVER_NAME": None,
         "MAIL_BACKEND": "memory",
+        "SEARCH_BACKGROUND": False,
     }
     config.update(overrides)
     return create_app(config)

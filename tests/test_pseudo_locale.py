@@ -109,6 +109,9 @@ def pseudo_app(other_app, pseudo_translations):
     app.extensions["babel"].locale_selector = lambda: PSEUDO
     with app.app_context():
         load_demo()
+        from codesign.search.service import rebuild
+
+        rebuild()
     return app
 
 
@@ -161,7 +164,9 @@ def test_every_page_type_goes_through_the_catalog(pseudo_app):
               f"{d}/log/", f"{d}/log/1", f"{d}/log/verify", f"{d}/proposals/{proposal}/log/",
               f"{d}/surveys/", f"{d}/surveys/{survey}/", f"{d}/surveys/{sessions[-2]}/results", f"{d}/sessions/",
               f"{d}/sessions/{sessions[0]}/", f"{d}/sessions/{sessions[2]}/", f"{d}/organizations/", f"{d}/organizations/{sessions[-1]}/",
-              "/nowhere", f"{d}/proposals/999999/"]
+              "/nowhere", f"{d}/proposals/999999/",
+              f"{d}/search", f"{d}/search?q=attendance", f"{d}/search?q=asistencia&type=bogus&page=2",
+              f"{d}/search?q=the", f"{d}/search?q=zzyzx", "/search?q=attendance&type=comment"]
     for url in public:
         check(guest, url)
     staff = Browser(pseudo_app.test_client())
@@ -174,7 +179,8 @@ def test_every_page_type_goes_through_the_catalog(pseudo_app):
                 f"{d}/surveys/{survey}/results?by=group", f"{d}/surveys/{survey}/questions/{question}/edit",
                 f"{d}/organizations/new", f"{d}/sessions/new", f"{d}/sessions/{sessions[0]}/record",
                 f"{d}/sessions/{sessions[0]}/record/comments",
-                f"{d}/proposals/{proposal}/review/", f"{d}/reference-shares"]:
+                f"{d}/proposals/{proposal}/review/", f"{d}/reference-shares", f"{d}/translations",
+                f"{d}/proposals/{proposal}/translate/ar", f"{d}/translate/session/{sessions[0]}/es"]:
         # (The facilitator kit and the board packet are rendered in the language chosen for them.)
         check(staff, url)
     admin = Browser(pseudo_app.test_client())

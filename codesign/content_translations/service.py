@@ -145,6 +145,7 @@ def store_texts(existing: dict, make_row, texts: dict[str, str], seen: dict[str,
     hash it had — saving the form does not make an outdated translation current — unless the
     translator confirms it is still right for the new source. Empty text removes it."""
     now = utcnow()
+    translator_id = translator.id if translator else None
     for name, text in texts.items():
         text = text.replace("\r\n", "\n").strip()
         row = existing.get(name)
@@ -152,18 +153,19 @@ def store_texts(existing: dict, make_row, texts: dict[str, str], seen: dict[str,
             if row is not None:
                 db.session.delete(row)
             continue
+        if row is not None and row.text == text and (name not in confirmed or row.source_hash == seen.get(name)):
+            continue
         if row is None:
             row = make_row(name)
             db.session.add(row)
-        elif row.text == text and (name not in confirmed or row.source_hash == seen.get(name)):
-            continue
-        row.text = text
-        row.source_hash = seen.get(name) or ""
-        row.origin = origin
-        row.translator_id = translator.id if translator else None
-        row.updated_at = now
-        for key, value in extra.items():
-            setattr(row, key, value)
+        with db.session.no_autoflush:
+            row.text = text
+            row.source_hash = seen.get(name) or ""
+            row.origin = origin
+            row.translator_id = translator_id
+            row.updated_at = now
+            for key, value in extra.items():
+                setattr(row, key, value)
     db.session.commit()
 
 

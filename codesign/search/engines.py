@@ -1,0 +1,386 @@
+"""Two engines behind one interface: whoosh in the instance folder (one machine), or PostgreSQL
+full-text search (many machines sharing one database).
+
+Both take documents from documents.py, apply them by subject (every document of a subject is
+replaced at once), and answer a query with one page of hits and the total. Writers take turns:
+whoosh through a lock file in the index folder (held by a batch of the outbox worker, or by a
+whole rebuild), PostgreSQL through an advisory lock. A writer that cannot have the lock now
+simply tries again on its next turn; a reader never waits for a writer.
+"""
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from codesign.extensions import db
+from codesign.search import analysis
+from codesign.search.documents import Doc
+
+
+@dataclass
+class Filters:
+    district_id: int | None = None
+    type: str | None = None
+    proposal_id: int | None = None
+    language: str | None = None
+    kind: str | None = None
+    section: str | None = None
+    group: str | None = None
+
+
+@dataclass
+class Hit:
+    key: str
+    type: str
+    district_id: int
+    language: str
+    title: str
+    body: str
+    target: str
+    proposal_ids: list[int] = field(default_factory=list)
+    kind: str = ""
+    section: str = ""
+    group: str = ""
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+
+
+def _damage() -> tuple[type[BaseException], ...]:
+    """What reading a missing, truncated or overwritten whoosh index raises."""
+    import pickle
+    import struct
+    import zlib
+
+    from whoosh.index import IndexError as WhooshIndexError
+
+    return (OSError, ValueError, EOFError, KeyError, struct.error, zlib.error, pickle.UnpicklingError,
+            WhooshIndexError)
+
+
+DAMAGE = _damage()
+
+
+@contextmanager
+def _quietly_closing_leaked_files():
+    """whoosh leaves the files of a damaged index open when reading it fails; they are closed
+    when its error is dropped. Let that happen here, without a warning for each."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or damaged; it needs rebuilding."""
+
+
+class Busy(Exception):
+    """Another process is writing to the index right now."""
+
+
+# ------------------------------------------------------------------------ whoosh
+
+
+class WhooshEngine:
+    name = "whoosh"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._index = None
+        self._index_dir: str | None = None
+
+    # -- where the index lives: folder/CURRENT names the directory of the live index
+
+    def _current_dir(self) -> Path | None:
+        try:
+            name = (self.folder / "CURRENT").read_text().strip()
+        except OSError:
+            return None
+        return self.folder / name if name else None
+
+    def schema(self):
+        from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+        fields = {name: TEXT(analyzer=analysis.analyzer(name), phrase=False) for name in analysis.FIELDS}
+        return Schema(
+            key=ID(unique=True, stored=True), subject=ID, type=ID(stored=True), district=ID(stored=True),
+            proposals=KEYWORD(stored=True), language=ID(stored=True), kind=ID(stored=True),
+            section=ID(stored=True), grp=ID(stored=True), title=STORED, body=STORED, target=STORED,
+            **{f"t_{name}": spec for name, spec in fields.items()},
+        )
+
+    def _open(self):
+        from whoosh import index
+
+        directory = self._current_dir()
+        if directory is None or not directory.is_dir():
+            raise IndexUnavailable("no index")
+        if self._index is None or self._index_dir != str(directory):
+            with _quietly_closing_leaked_files():
+                try:
+                    self._index = index.open_dir(str(directory))
+                    failure = None
+                except Exception as error:  # a damaged or half-written index: rebuild it
+                    failure = f"{type(error).__name__}: {error}"
+                if failure is not None:
+                    gc.collect()
+            if failure is not None:
+                raise IndexUnavailable(failure)
+            self._index_dir = str(directory)
+        return self._index
+
+    def is_ready(self) -> bool:
+        try:
+            self._open()
+        except IndexUnavailable:
+            return False
+        return True
+
+    @contextmanager
+    def writing(self, wait: bool = False) -> Iterator[None]:
+        """The one writer's turn (across processes); Busy if another has it and we don't wait."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "write.lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError as error:
+                raise Busy() from error
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _fields(self, doc: Doc) -> dict:
+        return dict(
+            key=doc.key, subject=doc.subject, type=doc.type, district=str(doc.district_id),
+            proposals=" ".join(str(p) for p in doc.proposal_ids), language=doc.language, kind=doc.kind,
+            section=doc.section, grp=doc.group, title=doc.title, body=doc.body, target=doc.target,
+            **{f"t_{analysis.field_for(doc.language)}": doc.indexed_text},
+        )
+
+    def apply(self, subjects: set[str], docs: list[Doc]) -> None:
+        """Replace every document of these subjects (call inside `writing()`)."""
+        ix = self._open()
+        writer = ix.writer(timeout=5.0)
+        try:
+            for item in subjects:
+                writer.delete_by_term("subject", item)
+            for doc in docs:
+                writer.add_document(**self._fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, docs: Iterable[Doc]) -> int:
+        """Write a whole new index beside the live one, then switch to it (inside `writing()`)."""
+        from whoosh import index
+
+        name = f"index-{time.time_ns()}"
+        target = self.folder / name
+        target.mkdir(parents=True)
+        ix = index.create_in(str(target), self.schema())
+        writer = ix.writer(limitmb=128)
+        count = 0
+        for doc in docs:
+            writer.add_document(**self._fields(doc))
+            count += 1
+        writer.commit()
+        pointer = self.folder / "CURRENT.tmp"
+        pointer.write_text(name)
+        os.replace(pointer, self.folder / "CURRENT")
+        self._index = None
+        for stale in self.folder.glob("index-*"):  # a reader still on one reopens the new one
+            if stale.name != name:
+                shutil.rmtree(stale, ignore_errors=True)
+        return count
+
+    def size(self) -> int:
+        directory = self._current_dir()
+        return sum(f.stat().st_size for f in directory.iterdir()) if directory and directory.is_dir() else 0
+
+    def search(self, query: analysis.ParsedQuery, filters: Filters, page: int, per_page: int) -> Results:
+        from whoosh import query as q
+
+        ix = self._open()
+        groups = []
+        for word in query.word_terms():
+            options = [q.Term(f"t_{name}", term) for name, terms in word.alternatives.items() for term in terms]
+            if word.cjk_pairs:
+                options.append(q.And([q.Term("t_cjk", pair) for pair in word.cjk_pairs]))
+            groups.append(q.Or(options))
+        if not groups:
+            return Results([], 0)
+        matcher = q.And(groups) if query.all_words else q.Or(groups)
+        conditions = [q.Term(name, value) for name, value in (
+            ("district", filters.district_id), ("type", filters.type), ("proposals", filters.proposal_id),
+            ("language", filters.language), ("kind", filters.kind), ("section", filters.section),
+            ("grp", filters.group)) if value is not None]
+        conditions = [q.Term(c.fieldname, str(c.text)) for c in conditions]
+        failure = None
+        with _quietly_closing_leaked_files():
+            try:
+                with ix.searcher() as searcher:
+                    found = searcher.search_page(matcher, page, pagelen=per_page,
+                                                 filter=q.And(conditions) if conditions else None)
+                    return Results([self._hit(dict(hit.fields())) for hit in found], found.total)
+            except DAMAGE as error:  # files gone or damaged under us
+                failure = f"{type(error).__name__}: {error}"
+            gc.collect()
+        self._index = None
+        raise IndexUnavailable(failure)
+
+    @staticmethod
+    def _hit(stored: dict) -> Hit:
+        return Hit(key=stored["key"], type=stored["type"], district_id=int(stored["district"]),
+                   language=stored["language"], title=stored.get("title", ""), body=stored.get("body", ""),
+                   target=stored.get("target", ""),
+                   proposal_ids=[int(p) for p in (stored.get("proposals") or "").split()],
+                   kind=stored.get("kind", ""), section=stored.get("section", ""), group=stored.get("grp", ""))
+
+    def clear(self) -> None:
+        """Start again with an empty index (tests)."""
+        with self.writing(wait=True):
+            self.rebuild([])
+
+
+# ------------------------------------------------------------------------ PostgreSQL
+
+LOCK_KEY = 0x5EA2C4  # pg advisory lock shared by every writer of search_document
+
+
+def _config_and_text(doc: Doc) -> tuple[str, str]:
+    field_name = analysis.field_for(doc.language)
+    text = doc.body + ("\n" + doc.more if doc.more else "")
+    if field_name == "cjk":  # PostgreSQL has no parser for these: index the character pairs
+        return "simple", " ".join(analysis.terms("cjk", text))
+    return analysis.POSTGRES_CONFIGS.get(field_name, "simple"), text
+
+
+class PostgresEngine:
+    name = "postgres"
+
+    def is_ready(self) -> bool:
+        return True
+
+    @contextmanager
+    def writing(self, wait: bool = False) -> Iterator[None]:
+        """The one writer's turn: a transaction-level advisory lock, released at commit."""
+        if wait:
+            db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        elif not db.session.execute(sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY}).scalar():
+            db.session.rollback()
+            raise Busy()
+        yield
+
+    def apply(self, subjects: set[str], docs: list[Doc]) -> None:
+        """Replace every document of these subjects (in the caller's transaction)."""
+        from codesign.search.models import SearchDocument
+
+        if subjects:
+            db.session.execute(sa.delete(SearchDocument).where(SearchDocument.subject.in_(sorted(subjects))))
+        self._insert(docs)
+
+    def _insert(self, docs: list[Doc]) -> None:
+        if not docs:
+            return
+        rows = []
+        for doc in docs:
+            config, text = _config_and_text(doc)
+            title = " ".join(analysis.terms("cjk", doc.title)) if config == "simple" and \
+                analysis.field_for(doc.language) == "cjk" else doc.title
+            rows.append(dict(key=doc.key, subject=doc.subject, type=doc.type, district_id=doc.district_id,
+                             proposal_ids=doc.proposal_ids, language=doc.language, kind=doc.kind,
+                             section=doc.section, grp=doc.group, title=doc.title, body=doc.body, target=doc.target,
+                             config=config, indexed_title=title, indexed_text=text))
+        db.session.execute(sa.text(
+            "INSERT INTO search_document (key, subject, type, district_id, proposal_ids, language, kind, section,"
+            " grp, title, body, target, tsv) VALUES (:key, :subject, :type, :district_id, :proposal_ids, :language,"
+            " :kind, :section, :grp, :title, :body, :target,"
+            " setweight(to_tsvector(CAST(:config AS regconfig), :indexed_title), 'A')"
+            " || to_tsvector(CAST(:config AS regconfig), :indexed_text))"
+            " ON CONFLICT (key) DO UPDATE SET tsv = EXCLUDED.tsv, title = EXCLUDED.title, body = EXCLUDED.body"
+        ), rows)
+
+    def rebuild(self, docs: Iterable[Doc]) -> int:
+        """Replace the whole index in one transaction (inside `writing()`); readers see the old
+        one until it commits."""
+        from codesign.search.models import SearchDocument
+
+        db.session.execute(sa.delete(SearchDocument))
+        count = 0
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= 500:
+                self._insert(batch)
+                count += len(batch)
+                batch = []
+        self._insert(batch)
+        return count + len(batch)
+
+    def size(self) -> int:
+        return db.session.execute(sa.text("SELECT pg_total_relation_size('search_document')")).scalar() or 0
+
+    def search(self, query: analysis.ParsedQuery, filters: Filters, page: int, per_page: int) -> Results:
+        params: dict = {}
+        groups = []
+        for i, word in enumerate(query.word_terms()):
+            options = []
+            if word.cjk_pairs:
+                params[f"w{i}cjk"] = " ".join(word.cjk_pairs)
+                options.append(f"plainto_tsquery('simple', :w{i}cjk)")
+            else:
+                typed = query.words[i]
+                for n, form in enumerate(analysis.variants(typed)):
+                    params[f"w{i}v{n}"] = form
+                    params[f"w{i}f{n}"] = analysis.fold(form)
+                    options += [f"plainto_tsquery('{config}', :w{i}v{n})" for config in
+                                ("english", "spanish", "russian", "arabic", "simple")]
+                    options.append(f"plainto_tsquery('simple', :w{i}f{n})")
+            groups.append("(" + " || ".join(options) + ")")
+        if not groups:
+            return Results([], 0)
+        matcher = (" && " if query.all_words else " || ").join(groups)
+        where = ["d.tsv @@ q.query"]
+        for column, value in (("district_id", filters.district_id), ("type", filters.type),
+                              ("language", filters.language), ("kind", filters.kind),
+                              ("section", filters.section), ("grp", filters.group)):
+            if value is not None:
+                params[f"f_{column}"] = value
+                where.append(f"d.{column} = :f_{column}")
+        if filters.proposal_id is not None:
+            params["f_proposal"] = filters.proposal_id
+            where.append(":f_proposal = ANY(d.proposal_ids)")
+        params.update(limit=per_page, offset=(page - 1) * per_page)
+        rows = db.session.execute(sa.text(
+            f"SELECT d.key, d.type, d.district_id, d.language, d.title, d.body, d.target, d.proposal_ids,"
+            f" d.kind, d.section, d.grp, count(*) OVER () AS total"
+            f" FROM search_document d, (SELECT {matcher} AS query) q"
+            f" WHERE {' AND '.join(where)}"
+            f" ORDER BY ts_rank(d.tsv, q.query) DESC, d.key LIMIT :limit OFFSET :offset"
+        ), params).all()
+        hits = [Hit(key=r.key, type=r.type, district_id=r.district_id, language=r.language, title=r.title,
+                    body=r.body, target=r.target, proposal_ids=list(r.proposal_ids or []), kind=r.kind,
+                    section=r.section, group=r.grp) for r in rows]
+        return Results(hits, rows[0].total if rows else 0)
+
+    def clear(self) -> None:
+        from codesign.search.models import SearchDocument
+
+        db.session.execute(sa.delete(SearchDocument))
+        db.session.commit()
