@@ -13,13 +13,16 @@ import fcntl
 import gc
 import os
 import shutil
+import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from whoosh.scoring import TF_IDF
 
 from codesign.extensions import db
 from codesign.search import analysis
@@ -56,6 +59,7 @@ class Hit:
 class Results:
     hits: list[Hit]
     total: int
+    approximate: bool = False  # an estimate: too many matches to count on every search
 
 
 def _damage() -> tuple[type[BaseException], ...]:
@@ -84,6 +88,12 @@ def _quietly_closing_leaked_files():
         yield
 
 
+# Read index files with plain reads, not memory maps: a file damaged in place under a memory
+# map kills the process (SIGBUS) instead of raising an error we can recover from.
+MMAP = False
+EXACT_COUNT_MAX = 1000  # above this many matches, a result count is an estimate
+
+
 class IndexUnavailable(Exception):
     """The index is missing or damaged; it needs rebuilding."""
 
@@ -95,6 +105,13 @@ class Busy(Exception):
 # ------------------------------------------------------------------------ whoosh
 
 
+def _close_searchers(searchers: dict) -> None:
+    for _directory, searcher in searchers.values():
+        searcher.close()
+    searchers.clear()
+
+
+
 class WhooshEngine:
     name = "whoosh"
 
@@ -102,6 +119,11 @@ class WhooshEngine:
         self.folder = folder
         self._index = None
         self._index_dir: str | None = None
+        self._district_docs: dict = {}
+        self._searchers: dict[int, tuple[str | None, object]] = {}
+        self._lock = threading.Lock()
+        # Searchers hold files open: close them when the engine goes, not when the collector does.
+        weakref.finalize(self, _close_searchers, self._searchers)
 
     # -- where the index lives: folder/CURRENT names the directory of the live index
 
@@ -124,7 +146,7 @@ class WhooshEngine:
         )
 
     def _open(self):
-        from whoosh import index
+        from whoosh.filedb.filestore import FileStorage
 
         directory = self._current_dir()
         if directory is None or not directory.is_dir():
@@ -132,7 +154,7 @@ class WhooshEngine:
         if self._index is None or self._index_dir != str(directory):
             with _quietly_closing_leaked_files():
                 try:
-                    self._index = index.open_dir(str(directory))
+                    self._index = FileStorage(str(directory), supports_mmap=MMAP).open_index()
                     failure = None
                 except Exception as error:  # a damaged or half-written index: rebuild it
                     failure = f"{type(error).__name__}: {error}"
@@ -226,23 +248,73 @@ class WhooshEngine:
         if not groups:
             return Results([], 0)
         matcher = q.And(groups) if query.all_words else q.Or(groups)
-        conditions = [q.Term(name, value) for name, value in (
-            ("district", filters.district_id), ("type", filters.type), ("proposals", filters.proposal_id),
-            ("language", filters.language), ("kind", filters.kind), ("section", filters.section),
-            ("grp", filters.group)) if value is not None]
-        conditions = [q.Term(c.fieldname, str(c.text)) for c in conditions]
+        others = [q.Term(name, str(value)) for name, value in (
+            ("type", filters.type), ("proposals", filters.proposal_id), ("language", filters.language),
+            ("kind", filters.kind), ("section", filters.section), ("grp", filters.group)) if value is not None]
         failure = None
         with _quietly_closing_leaked_files():
             try:
-                with ix.searcher() as searcher:
-                    found = searcher.search_page(matcher, page, pagelen=per_page,
-                                                 filter=q.And(conditions) if conditions else None)
-                    return Results([self._hit(dict(hit.fields())) for hit in found], found.total)
+                # TF-IDF lets whoosh skip whole blocks that cannot reach the top of the page;
+                # BM25's length normalization made every match cost a scoring call.
+                searcher = self._searcher(ix)
+                allow = self._allowed(searcher, filters.district_id, others)
+                found = searcher.search(matcher, limit=page * per_page, filter=allow)
+                estimate = found.estimated_length()
+                exact = found.has_exact_length() or estimate <= EXACT_COUNT_MAX
+                hits = [self._hit(dict(hit.fields())) for hit in found[(page - 1) * per_page:page * per_page]]
+                return Results(hits, len(found) if exact else estimate, approximate=not exact)
             except DAMAGE as error:  # files gone or damaged under us
                 failure = f"{type(error).__name__}: {error}"
             gc.collect()
         self._index = None
         raise IndexUnavailable(failure)
+
+    def _searcher(self, ix):
+        """This thread's searcher, kept open between searches (opening one reads every segment's
+        files) and refreshed when the index has changed since. Searchers of threads that have
+        ended are closed here (not left to the garbage collector)."""
+        ident = threading.get_ident()
+        with self._lock:
+            alive = {thread.ident for thread in threading.enumerate()}
+            for gone in [key for key in self._searchers if key not in alive]:
+                self._searchers.pop(gone)[1].close()
+            held = self._searchers.pop(ident, None)
+        if held is not None and held[0] == self._index_dir and held[1].up_to_date():
+            fresh = held[1]
+        else:
+            # Not searcher.refresh(): it reuses segment readers without their new deletions.
+            if held is not None:
+                held[1].close()
+            fresh = ix.searcher(weighting=TF_IDF())
+        with self._lock:
+            self._searchers[ident] = (self._index_dir, fresh)
+        return fresh
+
+    def close(self) -> None:
+        """Close every searcher this engine holds open."""
+        with self._lock:
+            _close_searchers(self._searchers)
+
+    def _allowed(self, searcher, district_id: int | None, others: list):
+        """The documents a search may return: the district's (a set kept for as long as the index
+        does not change, or nothing at all when the index holds one district only), narrowed by
+        the other filters."""
+        from whoosh import query as q
+
+        if district_id is None:
+            return q.And(others) if others else None
+        term = str(district_id)
+        if searcher.doc_frequency("district", term) == searcher.doc_count_all():
+            return q.And(others) if others else None
+        if others:
+            return q.And([q.Term("district", term), *others])
+        key = (searcher.reader().generation(), term)
+        docs = self._district_docs.get(key)
+        if docs is None:
+            docs = searcher._filter_to_comb(q.Term("district", term))
+            self._district_docs = {k: v for k, v in self._district_docs.items() if k[0] == key[0]}
+            self._district_docs[key] = docs
+        return docs
 
     @staticmethod
     def _hit(stored: dict) -> Hit:
@@ -254,6 +326,7 @@ class WhooshEngine:
 
     def clear(self) -> None:
         """Start again with an empty index (tests)."""
+        self.close()
         with self.writing(wait=True):
             self.rebuild([])
 
@@ -261,6 +334,11 @@ class WhooshEngine:
 # ------------------------------------------------------------------------ PostgreSQL
 
 LOCK_KEY = 0x5EA2C4  # pg advisory lock shared by every writer of search_document
+
+
+def _quoted(lexeme: str) -> str:
+    """A lexeme as tsquery syntax takes it, verbatim."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _config_and_text(doc: Doc) -> tuple[str, str]:
@@ -276,6 +354,9 @@ class PostgresEngine:
 
     def is_ready(self) -> bool:
         return True
+
+    def close(self) -> None:
+        pass
 
     @contextmanager
     def writing(self, wait: bool = False) -> Iterator[None]:
@@ -331,31 +412,43 @@ class PostgresEngine:
                 count += len(batch)
                 batch = []
         self._insert(batch)
+        db.session.execute(sa.text("ANALYZE search_document"))  # the planner must know its new size
         return count + len(batch)
 
     def size(self) -> int:
         return db.session.execute(sa.text("SELECT pg_total_relation_size('search_document')")).scalar() or 0
 
-    def search(self, query: analysis.ParsedQuery, filters: Filters, page: int, per_page: int) -> Results:
-        params: dict = {}
-        groups = []
+    def _tsquery(self, query: analysis.ParsedQuery) -> str | None:
+        """The query as a tsquery: each word becomes the distinct lexemes it has in every text
+        search configuration we index with (one round trip), OR-ed; a CJK word, all its pairs."""
+        rows, groups = [], {}
         for i, word in enumerate(query.word_terms()):
-            options = []
             if word.cjk_pairs:
-                params[f"w{i}cjk"] = " ".join(word.cjk_pairs)
-                options.append(f"plainto_tsquery('simple', :w{i}cjk)")
-            else:
-                typed = query.words[i]
-                for n, form in enumerate(analysis.variants(typed)):
-                    params[f"w{i}v{n}"] = form
-                    params[f"w{i}f{n}"] = analysis.fold(form)
-                    options += [f"plainto_tsquery('{config}', :w{i}v{n})" for config in
-                                ("english", "spanish", "russian", "arabic", "simple")]
-                    options.append(f"plainto_tsquery('simple', :w{i}f{n})")
-            groups.append("(" + " || ".join(options) + ")")
+                groups[i] = "(" + " & ".join(_quoted(pair) for pair in word.cjk_pairs) + ")"
+                continue
+            for form in analysis.variants(query.words[i]):
+                rows += [(i, form), (i, analysis.fold(form))]
+        if rows:
+            params = {f"w{n}": text for n, (_i, text) in enumerate(rows)}
+            params.update({f"i{n}": i for n, (i, _text) in enumerate(rows)})
+            values = ", ".join(f"(CAST(:i{n} AS integer), CAST(:w{n} AS text))" for n in range(len(rows)))
+            found = db.session.execute(sa.text(
+                "SELECT i, array_agg(DISTINCT lexeme ORDER BY lexeme) FROM ("
+                " SELECT words.i, unnest(tsvector_to_array(to_tsvector(CAST(config AS regconfig), words.w))) AS lexeme"
+                f" FROM (VALUES {values}) AS words(i, w),"
+                "  unnest(ARRAY['english', 'spanish', 'russian', 'arabic', 'simple']) AS config) AS lexemes"
+                " GROUP BY i"), params).all()
+            for i, lexemes in found:
+                groups[i] = "(" + " | ".join(_quoted(lexeme) for lexeme in lexemes) + ")"
         if not groups:
+            return None
+        return (" & " if query.all_words else " | ").join(groups[i] for i in sorted(groups))
+
+    def search(self, query: analysis.ParsedQuery, filters: Filters, page: int, per_page: int) -> Results:
+        tsquery = self._tsquery(query)
+        if tsquery is None:
             return Results([], 0)
-        matcher = (" && " if query.all_words else " || ").join(groups)
+        params: dict = {"query": tsquery}
         where = ["d.tsv @@ q.query"]
         for column, value in (("district_id", filters.district_id), ("type", filters.type),
                               ("language", filters.language), ("kind", filters.kind),
@@ -370,7 +463,7 @@ class PostgresEngine:
         rows = db.session.execute(sa.text(
             f"SELECT d.key, d.type, d.district_id, d.language, d.title, d.body, d.target, d.proposal_ids,"
             f" d.kind, d.section, d.grp, count(*) OVER () AS total"
-            f" FROM search_document d, (SELECT {matcher} AS query) q"
+            f" FROM search_document d, (SELECT CAST(:query AS tsquery) AS query) q"
             f" WHERE {' AND '.join(where)}"
             f" ORDER BY ts_rank(d.tsv, q.query) DESC, d.key LIMIT :limit OFFSET :offset"
         ), params).all()

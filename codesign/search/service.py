@@ -33,6 +33,7 @@ ENGINE = "codesign.search.engine"
 REBUILDER = "codesign.search.rebuilder"
 WORKER = "codesign.search.worker"
 PER_PAGE = 10
+MAX_PAGES = 100
 EXCERPT = 220  # characters around the first match
 OUTBOX_BATCH = 500
 
@@ -179,14 +180,17 @@ class SearchPage:
     total: int = 0
     page: int = 1
     rebuilding: bool = False
+    approximate: bool = False
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // PER_PAGE))
+        """Result pages one can step through (the first hundred, at most)."""
+        return min(MAX_PAGES, max(1, -(-self.total // PER_PAGE)))
 
 
 def search(raw: str, filters: Filters, page: int = 1) -> SearchPage:
     query = analysis.parse_query(raw)
+    page = max(1, min(page, MAX_PAGES))
     result = SearchPage(query, page=page)
     if not query.words:
         return result
@@ -202,6 +206,7 @@ def search(raw: str, filters: Filters, page: int = 1) -> SearchPage:
         result.rebuilding = True
         return result
     result.total = found.total
+    result.approximate = found.approximate
     result.results = _present(found.hits, query)
     return result
 

@@ -21,7 +21,7 @@ def _search_page():
     district = getattr(g, "district", None)
     raw = request.args.get("q", "")
     filters, ignored = filters_from(request.args, district)
-    page = max(min(request.args.get("page", 1, type=int), 1000), 1)
+    page = request.args.get("page", 1, type=int)
     found = service.search(raw, filters, page)
     context = dict(raw=raw, found=found, filters=filters, ignored=ignored, type_labels=TYPE_LABELS,
                    district=district, **choices(district))

@@ -16,12 +16,14 @@ def search_engine(request, app):
     if request.param == "postgres" and not POSTGRES_URL:
         pytest.skip("the PostgreSQL search engine needs CODESIGN_TEST_DATABASE_URL (CI's second pass runs it)")
     app.config["SEARCH"] = request.param
-    app.extensions.pop(service.ENGINE, None)
+    previous = app.extensions.pop(service.ENGINE, None)
+    if previous is not None:
+        previous.close()
     with app.app_context():
         service.engine().clear()
     yield request.param
     app.config["SEARCH"] = "whoosh"
-    app.extensions.pop(service.ENGINE, None)
+    app.extensions.pop(service.ENGINE).close()
 
 
 def catch_up(app) -> int:

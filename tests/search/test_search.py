@@ -237,3 +237,26 @@ def test_a_missing_or_damaged_index_is_rebuilt_while_search_says_so(app, world, 
         while "Search is being rebuilt" in (page := search(app, "retention")) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert len(results(page)) >= 4, damage
+
+
+def test_a_very_broad_search_shows_an_estimate_and_at_most_a_hundred_pages(app, world, search_engine, monkeypatch):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments import service as comments
+    from codesign.comments.models import Kind
+    from codesign.proposals.models import Proposal
+    from codesign.search import engines, service
+
+    with app.app_context():
+        proposal = db.session.get(Proposal, world["proposal"])
+        lucia = find_user_by_login("lucia")
+        for n in range(12):
+            comments.post_comment(proposal, lucia, kind=Kind.SUGGESTION, section="purpose", language="en",
+                                  body=f"Walrus idea {n}: " + "walrus " * n)
+    catch_up(app)
+    monkeypatch.setattr(engines, "EXACT_COUNT_MAX", 5)  # counting stops being worth it sooner
+    monkeypatch.setattr(service, "MAX_PAGES", 1)
+    page = search(app, "walrus")
+    if search_engine == "whoosh":
+        assert "About 12 results" in page or "About 1" in page
+    assert len(results(page)) == 10 and 'rel="next"' not in page  # one page only, here
+    assert len(results(search(app, "walrus", page="5"))) == 10  # asking further shows the last allowed page
