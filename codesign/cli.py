@@ -34,8 +34,10 @@ def init_command():
 def demo_command():
     """Load the fictional Riverside Unified demo (once; running it again changes nothing)."""
     from codesign.demo import load_demo
+    from codesign.search.service import rebuild
 
     if load_demo():
+        rebuild()  # so that search finds the demo from the first moment
         click.echo("Demo loaded. Sign-ins are listed in the README.")
     else:
         click.echo("Demo already loaded.")

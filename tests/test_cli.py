@@ -17,6 +17,9 @@ def test_demo_loads_once_with_every_role(app, runner):
         roles = set(db.session.scalars(sa.select(Membership.role)))
         assert roles == set(Role)
         assert db.session.scalar(sa.select(User).where(User.is_admin)).username == "admin"
+    # Search finds the demo at once: the index was built with it.
+    page = app.test_client().get("/d/riverside/search?q=attendance").get_data(as_text=True)
+    assert 'class="search-result"' in page and "being rebuilt" not in page
 
 
 def test_demo_sign_ins_in_the_readme_work(app, runner, browser):
