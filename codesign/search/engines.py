@@ -216,7 +216,7 @@ class WhooshEngine:
         target = self.folder / name
         target.mkdir(parents=True)
         ix = index.create_in(str(target), self.schema())
-        writer = ix.writer(limitmb=128)
+        writer = ix.writer(limitmb=64)
         count = 0
         for doc in docs:
             writer.add_document(**self._fields(doc))
@@ -308,11 +308,11 @@ class WhooshEngine:
             return q.And(others) if others else None
         if others:
             return q.And([q.Term("district", term), *others])
-        key = (searcher.reader().generation(), term)
+        key = (self._index_dir, searcher.reader().generation(), term)
         docs = self._district_docs.get(key)
         if docs is None:
             docs = searcher._filter_to_comb(q.Term("district", term))
-            self._district_docs = {k: v for k, v in self._district_docs.items() if k[0] == key[0]}
+            self._district_docs = {k: v for k, v in self._district_docs.items() if k[:2] == key[:2]}
             self._district_docs[key] = docs
         return docs
 
@@ -394,7 +394,10 @@ class PostgresEngine:
             " :kind, :section, :grp, :title, :body, :target,"
             " setweight(to_tsvector(CAST(:config AS regconfig), :indexed_title), 'A')"
             " || to_tsvector(CAST(:config AS regconfig), :indexed_text))"
-            " ON CONFLICT (key) DO UPDATE SET tsv = EXCLUDED.tsv, title = EXCLUDED.title, body = EXCLUDED.body"
+            " ON CONFLICT (key) DO UPDATE SET subject = EXCLUDED.subject, type = EXCLUDED.type,"
+            " district_id = EXCLUDED.district_id, proposal_ids = EXCLUDED.proposal_ids, language = EXCLUDED.language,"
+            " kind = EXCLUDED.kind, section = EXCLUDED.section, grp = EXCLUDED.grp, title = EXCLUDED.title,"
+            " body = EXCLUDED.body, target = EXCLUDED.target, tsv = EXCLUDED.tsv"
         ), rows)
 
     def rebuild(self, docs: Iterable[Doc]) -> int:

@@ -269,3 +269,37 @@ def test_a_very_broad_search_shows_an_estimate_and_at_most_a_hundred_pages(app, 
         assert "About 12 results" in page or "About 1" in page
     assert len(results(page)) == 10 and 'rel="next"' not in page  # one page only, here
     assert len(results(search(app, "walrus", page="5"))) == 10  # asking further shows the last allowed page
+
+
+def test_a_district_search_never_shows_another_districts_content(app, world, make_district):
+    from datetime import timedelta
+
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments import service as comments
+    from codesign.comments.models import Kind
+    from codesign.db import utcnow
+    from codesign.proposals import service as proposals
+    from codesign.proposals.models import Proposal
+    from tests.proposals.test_views import CARD
+
+    lakeview = make_district("lakeview", "Lakeview")
+    with app.app_context():
+        staff = find_user_by_login("staff")
+        theirs = proposals.create_proposal(db.session.merge(lakeview), staff, dict(CARD, title="Lakeview retention plan"))
+        proposals.publish_version(theirs, opens_at=utcnow() - timedelta(days=1), closes_at=utcnow() + timedelta(days=7))
+        comments.post_comment(theirs, find_user_by_login("lucia"), kind=Kind.CONCERN, section="retention",
+                              language="en", body="Lakeview families worry about retention too.")
+    catch_up(app)
+    ours = links(search(app, "retention"))
+    assert ours and all(link.startswith("/d/riverside/") for link in ours)
+    everywhere = links(search(app, "retention", url="/search"))
+    assert any(link.startswith("/d/lakeview/") for link in everywhere)
+    # After the index changes (a new generation), the district's set of documents is renewed.
+    with app.app_context():
+        proposal = db.session.get(Proposal, world["proposal"])
+        comments.post_comment(proposal, find_user_by_login("lucia"), kind=Kind.CONCERN, section="retention",
+                              language="en", body="Another riverside worry about retention.")
+    catch_up(app)
+    again = links(search(app, "retention", type="comment"))
+    assert len(again) == 2 and all(link.startswith("/d/riverside/") for link in again)
+    assert len(links(search(app, "retention"))) == len(ours) + 1
