@@ -17,3 +17,17 @@ babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def account_or_address() -> str:
+    """Rate-limit key for one person: their account when signed in, else their address."""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return f"account:{current_user.get_id()}"
+    return "address:" + (get_remote_address() or "")
+
+
+def per_account(limit: str, **options):
+    """The same limit again, counted per account (beside the per-address one)."""
+    return limiter.limit(limit, key_func=account_or_address, **options)

@@ -51,6 +51,8 @@ class LoginForm(Form):
 
 
 class RegisterForm(Form):
+    # A honeypot: hidden from people (and screen readers), filled in by form-filling robots.
+    website = StringField(_l("Leave this empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
     age_13_or_older = RadioField(
         _l("Are you 13 years old or older?"),
         choices=options([("yes", _l("Yes, I am 13 or older")), ("no", _l("No, I am younger than 13"))]),

@@ -24,7 +24,7 @@ from codesign.accounts.forms import (
 from codesign.accounts.models import StakeholderGroup
 from codesign.districts.service import district_for_registration, districts_with_roles
 from codesign.extensions import limiter
-from codesign.forms import flash_form_errors
+from codesign.forms import add_error, flash_form_errors
 from codesign.i18n import current_locale_code, normalize_locale
 from codesign.urls import safe_next_url
 
@@ -67,6 +67,9 @@ def register():
     if request.method == "POST" and form.age_13_or_older.data == "no":
         return redirect(url_for("accounts.under_13"), code=303)
     if form.validate_on_submit():
+        if form.website.data:  # only a robot fills the hidden field
+            add_error(form, None, _("We could not create the account. Please try again."))
+            return render_template("accounts/register.html", form=form), 422
         try:
             user = service.register_user(
                 username=form.username.data,

@@ -23,6 +23,7 @@ from codesign.proposals.models import Proposal
 from codesign.suppression import SuppressedBreakdown, suppress_small_counts
 
 PAGE_SIZE = 20
+REPEAT_WINDOW = timedelta(minutes=1)  # the same text again within this time is stored once
 
 
 class CommentError(Exception):
@@ -49,6 +50,13 @@ def post_comment(proposal: Proposal, user, *, kind: Kind, section: str, body: st
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.proposal_id != proposal.id or parent.parent_id is not None:
             raise CommentError("bad_parent")
+    text = clean_body(body)
+    repeated = db.session.scalar(db.select(Comment).where(
+        Comment.author_id == user.id, Comment.proposal_id == proposal.id,
+        Comment.parent_id.is_(None) if parent is None else Comment.parent_id == parent.id,
+        Comment.body == text, Comment.created_at >= utcnow() - REPEAT_WINDOW).limit(1))
+    if repeated is not None:  # a double submission (or a robot): stored once
+        return repeated
     comment = Comment(
         proposal_id=proposal.id,
         version_id=proposal.current_version_id,
@@ -58,7 +66,7 @@ def post_comment(proposal: Proposal, user, *, kind: Kind, section: str, body: st
         section=parent.section if parent else section,
         stakeholder_group=user.stakeholder_group,
         language=language,
-        body=clean_body(body),
+        body=text,
     )
     db.session.add(comment)
     db.session.commit()
