@@ -179,6 +179,10 @@ def _register_request_hooks(app: Flask) -> None:
 
     app.after_request(set_security_headers)
 
+    from codesign.accounts.sessions import enforce as end_expired_sessions
+
+    app.before_request(end_expired_sessions)
+
     if app.config["SEARCH_BACKGROUND"]:
         from codesign.search.service import start_worker
 

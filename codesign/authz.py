@@ -37,6 +37,12 @@ def has_role(user, district: District | None, *roles: Role) -> bool:
     return bool(roles_in(user, district) & set(roles))
 
 
+def has_any_role_anywhere(user, roles=(Role.STAFF, Role.BOARD, Role.FACILITATOR)) -> bool:
+    """True if the person holds any of roles in some district (one query)."""
+    return db.session.scalar(db.select(Membership.id).where(
+        Membership.user_id == user.id, Membership.role.in_(roles)).limit(1)) is not None
+
+
 def require(allowed: bool) -> None:
     """Stop the request: guests are sent to sign in, signed-in people get a 403."""
     if allowed:

@@ -49,6 +49,12 @@ class DefaultConfig:
     # Each app process applies new changes to the index this often (seconds), in the background.
     SEARCH_BACKGROUND = True
     SEARCH_INTERVAL = "1.0"
+    # Signed-in sessions end after this long unused, and this long after signing in; shorter
+    # for staff, board members, facilitators and admins.
+    SESSION_IDLE_MINUTES = 1440
+    SESSION_LIFETIME_HOURS = 720
+    SESSION_IDLE_MINUTES_STAFF = 60
+    SESSION_LIFETIME_HOURS_STAFF = 12
     # Password hashing cost: "default" (argon2id, RFC 9106 low-memory) or "cheapest" (tests only).
     PASSWORD_HASH_PROFILE = "default"
 

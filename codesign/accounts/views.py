@@ -22,6 +22,7 @@ from codesign.accounts.forms import (
     RegisterForm,
 )
 from codesign.accounts.models import StakeholderGroup
+from codesign.accounts.sessions import start as start_session_clock
 from codesign.districts.service import district_for_registration, districts_with_roles
 from codesign.extensions import limiter
 from codesign.forms import add_error, flash_form_errors
@@ -52,6 +53,7 @@ def _sign_in(user) -> None:
     """Start a fresh session for user, keeping only the person's language choice."""
     session.clear()
     login_user(user)
+    start_session_clock(user)
     service.record_sign_in(user)
 
 
