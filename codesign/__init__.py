@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     # Importing each feature's views attaches its routes to its blueprint.
     from codesign.accounts.views import bp as accounts_bp
     from codesign.admin.views import bp as admin_bp
+    from codesign.audit.views import bp as audit_bp
     from codesign.comments.views import bp as comments_bp
     from codesign.community.views import bp as community_bp
     from codesign.content_translations.views import bp as content_translations_bp
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(districts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(votes_bp)
     app.register_blueprint(comments_bp)

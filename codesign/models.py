@@ -1,5 +1,6 @@
 """Import every feature's models so that SQLAlchemy and Alembic see the whole schema."""
 from codesign.accounts.models import User  # noqa: F401
+from codesign.audit.models import AuditEvent  # noqa: F401
 from codesign.comments.models import Comment, Flag, MeToo  # noqa: F401
 from codesign.community.models import (  # noqa: F401
     Organization,

@@ -185,7 +185,7 @@ def test_every_page_type_goes_through_the_catalog(pseudo_app):
         check(staff, url)
     admin = Browser(pseudo_app.test_client())
     admin.sign_in("admin", "codesign-demo")
-    for url in ["/admin/", "/admin/districts/new", "/admin/districts/riverside/edit"]:
+    for url in ["/admin/", "/admin/districts/new", "/admin/districts/riverside/edit", "/admin/audit/"]:
         check(admin, url)
     assert_none_found()
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from codesign.accounts.models import StakeholderGroup
+from codesign.audit.service import record as audit
 from codesign.comments.models import (
     EDIT_WINDOW_MINUTES,
     SECTION_LABELS,
@@ -130,10 +131,13 @@ def me_too(comment: Comment, user) -> None:
 
 def answer_comment(comment: Comment, text: str) -> None:
     """The district's official answer, shown with the comment; answering marks it answered."""
+    before = {"answer": comment.official_answer, "disposition": comment.disposition}
     comment.official_answer = clean_body(text)
     comment.answered_at = utcnow()
     if comment.disposition == Disposition.OPEN:
         comment.disposition = Disposition.ANSWERED
+    audit("comment.answer", f"comment:{comment.id}", district_id=_district_of(comment), before=before,
+          after={"answer": comment.official_answer, "disposition": comment.disposition})
     db.session.commit()
 
 
@@ -148,10 +152,19 @@ def set_disposition(comment: Comment, disposition: Disposition, *, reason: str =
         duplicate = db.session.get(Comment, duplicate_of_id) if duplicate_of_id else None
         if duplicate is None or duplicate.proposal_id != comment.proposal_id or duplicate.id == comment.id:
             raise CommentError("bad_duplicate", "duplicate_of")
+    before = {"disposition": comment.disposition, "reason": comment.disposition_reason,
+              "duplicate_of": comment.duplicate_of_id}
     comment.disposition = disposition
     comment.disposition_reason = reason if disposition == Disposition.OUT_OF_SCOPE else ""
     comment.duplicate_of_id = duplicate.id if duplicate else None
+    audit("comment.disposition", f"comment:{comment.id}", district_id=_district_of(comment), before=before,
+          after={"disposition": disposition, "reason": comment.disposition_reason,
+                 "duplicate_of": comment.duplicate_of_id})
     db.session.commit()
+
+
+def _district_of(comment: Comment) -> int | None:
+    return db.session.scalar(db.select(Proposal.district_id).where(Proposal.id == comment.proposal_id))
 
 
 @dataclass

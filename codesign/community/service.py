@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from codesign.accounts.models import StakeholderGroup
+from codesign.audit.service import record as audit
 from codesign.authz import has_role
 from codesign.comments.models import (
     BODY_MAX,
@@ -440,6 +441,8 @@ def confirm_record(session: Session, district, user) -> None:
         return
     session.confirmed_at = utcnow()
     session.confirmed_by_id = user.id
+    audit("session.confirm", f"session:{session.id}", district_id=district.id, actor=user,
+          after={"confirmed_at": session.confirmed_at})
     db.session.commit()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from codesign.audit.service import record as audit
 from codesign.content_translations.kinds import (
     KINDS,
     PROPOSAL_LABEL,
@@ -174,6 +175,8 @@ def save(proposal: Proposal, district, translator, locale: str, texts: dict[str,
     """Save a language's translation of the current version. `seen` maps each field to the
     hash of the source text the translator was shown."""
     _check(district, locale, FIELDS, texts)
+    audit("translation.save", f"proposal:{proposal.id}", district_id=district.id, actor=translator,
+          after={"locale": locale, "origin": origin, "fields": sorted(name for name, text in texts.items() if text)})
     store_texts(translations_of(proposal.id, locale),
                 lambda name: ProposalTranslation(proposal_id=proposal.id, locale=locale, field=name),
                 texts, seen, origin, translator, confirmed, source_version=proposal.current_version.number)
@@ -237,6 +240,8 @@ def save_texts(kind: Kind, subject, district, translator, locale: str, texts: di
                origin: Origin, confirmed: frozenset[str] = frozenset()) -> None:
     """Save a language's translation of a session, entry or organization (see `save`)."""
     _check(district, locale, kind.field_names, texts)
+    audit("translation.save", f"{kind.name}:{subject.id}", district_id=district.id, actor=translator,
+          after={"locale": locale, "origin": origin, "fields": sorted(name for name, text in texts.items() if text)})
     store_texts(texts_of(kind, [subject.id], locale).get(subject.id, {}),
                 lambda name: ContentTranslation(district_id=district.id, kind=kind.name, subject_id=subject.id,
                                                 locale=locale, field=name),

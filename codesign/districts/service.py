@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, g
 
 from codesign.accounts.models import User
+from codesign.audit.service import record as audit
 from codesign.districts.models import District, Membership, Role
 from codesign.extensions import db
 
@@ -73,6 +74,8 @@ def create_district(
     _apply(district, name, language_codes, default_locale, timezone, suppression_threshold,
            privacy_contact)
     db.session.add(district)
+    db.session.flush()
+    audit("district.create", f"district:{district.id}", district_id=district.id, after=_settings(district))
     db.session.commit()
     return district
 
@@ -88,10 +91,17 @@ def update_district(
     privacy_contact: str,
 ) -> District:
     """Change a district's settings."""
+    before = _settings(district)
     _apply(district, name, language_codes, default_locale, timezone, suppression_threshold,
            privacy_contact)
+    audit("district.update", f"district:{district.id}", district_id=district.id, before=before,
+          after=_settings(district))
     db.session.commit()
     return district
+
+
+def _settings(district) -> dict:
+    return {"name": district.name, "languages": district.language_codes, "default": district.default_locale, "timezone": district.timezone, "threshold": district.suppression_threshold, "contact": district.privacy_contact}
 
 
 def _apply(district, name, language_codes, default_locale, timezone, threshold, contact):
@@ -118,12 +128,15 @@ def grant_role(district: District, user: User, role: Role) -> Membership:
         return existing
     membership = Membership(district=district, user=user, role=role)
     db.session.add(membership)
+    audit("role.grant", f"user:{user.id}", district_id=district.id, after={"role": role, "user": user.username})
     db.session.commit()
     return membership
 
 
 def revoke_role(membership: Membership) -> None:
     """Take a role away."""
+    audit("role.revoke", f"user:{membership.user_id}", district_id=membership.district_id,
+          before={"role": membership.role})
     db.session.delete(membership)
     db.session.commit()
 

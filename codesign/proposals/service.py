@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import joinedload
 
+from codesign.audit.service import record as audit
 from codesign.db import utcnow
 from codesign.districts.models import District
 from codesign.extensions import db
@@ -92,7 +93,13 @@ def update_draft(draft: ProposalVersion, fields: dict) -> ProposalVersion:
     """Change a draft's text; published versions never change."""
     if not draft.is_draft:
         raise ProposalError("title", "not_a_draft")
+    before = {name: getattr(draft, name) for name in fields if hasattr(draft, name)}
     _apply_text(draft, fields)
+    after = {name: getattr(draft, name) for name in before}
+    changed = [name for name in before if before[name] != after[name]]
+    if changed:
+        audit("proposal.edit", f"proposal:{draft.proposal_id}", district_id=draft.proposal.district_id,
+              before={name: before[name] for name in changed}, after={name: after[name] for name in changed})
     db.session.commit()
     return draft
 
@@ -148,6 +155,8 @@ def publish_version(
     proposal.comment_opens_at = opens_at
     proposal.comment_closes_at = closes_at
     proposal.status = ProposalStatus.OPEN
+    audit("proposal.publish", f"proposal:{proposal.id}", district_id=proposal.district_id,
+          after={"version": draft.number, "opens": opens_at, "closes": closes_at, "what_changed": draft.what_changed})
     db.session.commit()
     return draft
 
@@ -209,6 +218,8 @@ def move_to_review(proposal: Proposal, now: datetime | None = None) -> None:
     proposal.status = ProposalStatus.REVIEW
     if proposal.comment_closes_at is None or proposal.comment_closes_at > now:
         proposal.comment_closes_at = now
+    audit("proposal.review", f"proposal:{proposal.id}", district_id=proposal.district_id,
+          before={"status": ProposalStatus.OPEN}, after={"status": proposal.status})
     db.session.commit()
 
 
@@ -241,6 +252,9 @@ def record_decision(proposal: Proposal, decision, *, note: str, board_meeting_on
     proposal.board_meeting_on = board_meeting_on
     if proposal.comment_closes_at is None or proposal.comment_closes_at > now:
         proposal.comment_closes_at = now
+    audit("proposal.decide", f"proposal:{proposal.id}", district_id=proposal.district_id,
+          after={"decision": decision, "note": proposal.decision_note, "board_meeting_on": board_meeting_on,
+                 "open_comments": still_open})
     db.session.commit()
 
 

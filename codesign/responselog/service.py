@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from codesign.audit.service import record as audit
 from codesign.comments.models import Channel, Comment, Disposition, person_key
 from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
@@ -76,15 +77,23 @@ def create_entry(proposal: Proposal, author, **fields) -> ResponseEntry:
                           author_id=author.id if author else None)
     _apply(entry, proposal, **fields)
     db.session.add(entry)
+    db.session.flush()
+    audit("entry.create", f"entry:{entry.id}", district_id=entry.district_id, actor=author, after=_texts(entry))
     db.session.commit()
     return entry
+
+
+def _texts(entry: ResponseEntry) -> dict:
+    return {"heard": entry.heard, "outcome": entry.outcome, "reasons": entry.reasons}
 
 
 def update_entry(entry: ResponseEntry, proposal: Proposal, **fields) -> ResponseEntry:
     """Change a draft. Published entries are append-only: correct them with a new entry."""
     if not entry.is_draft:
         raise LogError("published")
+    before = _texts(entry)
     _apply(entry, proposal, **fields)
+    audit("entry.edit", f"entry:{entry.id}", district_id=entry.district_id, before=before, after=_texts(entry))
     db.session.commit()
     return entry
 
@@ -212,6 +221,8 @@ def publish_entry(entry: ResponseEntry) -> ResponseEntry:
             db.update(Comment).where(Comment.id.in_(comment_ids))
             .values(addressed_in_id=entry.id, disposition=Disposition.RESPONSE_LOG)
         )
+    audit("entry.publish", f"entry:{entry.id}", district_id=entry.district_id,
+          after={"sequence": entry.sequence, "hash": entry.entry_hash, "comments": len(comment_ids)})
     db.session.commit()
     return entry
 

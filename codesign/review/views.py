@@ -119,7 +119,18 @@ def packet_pdf(proposal_id: int):
     except (OSError, ImportError):  # WeasyPrint or its system libraries (Pango) are missing here
         abort(503)
     body = cached_pdf(html, base_url=request.url_root, cache_dir=packet_cache())
+    _exported(proposal, "packet.pdf", locale)
     return download(body, "application/pdf", f"{g.district.slug}-proposal-{proposal.id}-board-packet-{locale}.pdf")
+
+
+def _exported(proposal, what: str, locale: str | None = None) -> None:
+    """Exports of review data are recorded in the audit log."""
+    from codesign.audit.service import record
+    from codesign.extensions import db
+
+    record("review.export", f"proposal:{proposal.id}", district_id=proposal.district_id,
+           after={"file": what, **({"locale": locale} if locale else {})})
+    db.session.commit()
 
 
 def _tables(review) -> dict[str, tuple[list[str], list[list]]]:
@@ -172,6 +183,7 @@ def export_json(proposal_id: int):
     body = {name: [dict(zip(header, row, strict=True)) for row in rows]
             for name, (header, rows) in _tables(review).items()}
     body["coverage"] = {"answered": review.coverage[0], "comments": review.coverage[1]}
+    _exported(proposal, "review.json")
     return download(json.dumps({"proposal_id": proposal.id, **body}, ensure_ascii=False, indent=1, default=str),
                     "application/json", f"{g.district.slug}-proposal-{proposal.id}-review.json")
 
@@ -182,6 +194,7 @@ def export_csv(proposal_id: int, table: str):
         abort(404)
     proposal = _proposal(proposal_id)
     header, rows = _tables(service.build(proposal, g.district))[table]
+    _exported(proposal, f"{table}.csv")
     return csv_download(header, rows, f"{g.district.slug}-proposal-{proposal.id}-review-{table}.csv")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codesign.accounts.models import StakeholderGroup
+from codesign.audit.service import record as audit
 from codesign.comments.models import Channel
 from codesign.content_translations.models import Origin
 from codesign.db import dialect_insert, utcnow
@@ -81,6 +82,8 @@ def _record(survey: Survey, key: str, old: str, new: str, editor) -> None:
     if old != new:
         db.session.add(SurveyCorrection(survey_id=survey.id, key=key, old_text=old, new_text=new,
                                         editor_id=editor.id if editor else None))
+        audit("survey.correct", f"survey:{survey.id}", district_id=survey.district_id, actor=editor,
+              before={key: old}, after={key: new})
 
 
 def surveys_for_proposal(proposal, locale: str) -> list[tuple[Survey, str, str | None]]:
@@ -244,6 +247,8 @@ def publish_survey(survey: Survey) -> None:
     if not questions_of(survey):
         raise SurveyError("no_questions")
     survey.status = SurveyStatus.PUBLISHED
+    audit("survey.publish", f"survey:{survey.id}", district_id=survey.district_id,
+          after={"opens": survey.opens_at, "closes": survey.closes_at})
     db.session.commit()
 
 
@@ -292,6 +297,8 @@ def save_translation(survey: Survey, locale: str, texts: dict[str, str], valid_k
         raise SurveyError("bad_key")
     if seen is None:
         seen = {key: source_hash(text) for key, text in sources_of(survey, questions_of(survey)).items()}
+    audit("translation.save", f"survey:{survey.id}", district_id=survey.district_id, actor=translator,
+          after={"locale": locale, "origin": origin, "keys": sorted(key for key, text in texts.items() if text)})
     store_texts(rows_of(survey, locale), lambda key: SurveyText(survey_id=survey.id, locale=locale, key=key),
                 texts, seen, origin, translator, confirmed)
 

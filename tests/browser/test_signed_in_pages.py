@@ -7,7 +7,7 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.browser
 
 PAGES = ["/account", "/account/password", "/account/input", "/admin/", "/admin/districts/new",
-         "/admin/districts/riverside/edit", "/d/riverside/roles", "/d/riverside/"]
+         "/admin/districts/riverside/edit", "/admin/audit/", "/d/riverside/roles", "/d/riverside/"]
 
 
 @pytest.mark.parametrize("language", ["English", "العربية"])
