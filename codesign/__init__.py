@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
+    from codesign.mydata.views import bp as mydata_bp
     from codesign.opendata.export_views import bp as export_bp
     from codesign.opendata.views import bp as api_bp
     from codesign.proposals.views import bp as proposals_bp
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(mydata_bp)
     app.register_blueprint(districts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)

@@ -171,7 +171,7 @@ def test_every_page_type_goes_through_the_catalog(pseudo_app):
         check(guest, url)
     staff = Browser(pseudo_app.test_client())
     staff.sign_in("staff", "codesign-demo")
-    for url in ["/account", "/account/password", "/account/input", f"{d}/roles", f"{d}/proposals/new",
+    for url in ["/account", "/account/password", "/account/input", "/account/data/", f"{d}/roles", f"{d}/proposals/new",
                 f"{d}/proposals/{draft}/", f"{d}/proposals/{draft}/draft", f"{d}/proposals/{draft}/publish",
                 f"{d}/proposals/{proposal}/decide", f"{d}/proposals/{proposal}/log/new",
                 f"{d}/surveys/new", f"{d}/surveys/{survey}/edit", f"{d}/surveys/{survey}/translate/es",

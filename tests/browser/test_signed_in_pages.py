@@ -6,7 +6,7 @@ from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/account", "/account/password", "/account/input", "/admin/", "/admin/districts/new",
+PAGES = ["/account", "/account/password", "/account/input", "/account/data/", "/admin/", "/admin/districts/new",
          "/admin/districts/riverside/edit", "/admin/audit/", "/d/riverside/roles", "/d/riverside/"]
 
 

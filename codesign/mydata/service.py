@@ -1,0 +1,134 @@
+"""Everything one person contributed, gathered in a fixed number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codesign.extensions import db
+
+
+@dataclass
+class MyData:
+    account: dict
+    roles: list[dict] = field(default_factory=list)
+    comments: list[dict] = field(default_factory=list)
+    votes: list[dict] = field(default_factory=list)
+    survey_responses: list[dict] = field(default_factory=list)
+    me_too: list[dict] = field(default_factory=list)
+    reports: list[dict] = field(default_factory=list)
+    contests: list[dict] = field(default_factory=list)
+    translation_requests: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def _titles(proposal_ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """Proposal id → (current title, district slug, the title's language)."""
+    from codesign.districts.models import District
+    from codesign.proposals.models import Proposal, ProposalVersion
+
+    if not proposal_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Proposal.id, ProposalVersion.title, District.slug, District.default_locale)
+        .join(District, District.id == Proposal.district_id)
+        .outerjoin(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+        .where(Proposal.id.in_(proposal_ids)))
+    return {pid: (title or "", slug, lang) for pid, title, slug, lang in rows}
+
+
+def _proposal(titles: dict, proposal_id: int) -> dict:
+    title, slug, lang = titles.get(proposal_id, ("", "", "en"))
+    return {"proposal_id": proposal_id, "proposal": title, "proposal_language": lang, "district": slug}
+
+
+def collect(user) -> MyData:
+    from codesign.comments.models import Comment, Flag, MeToo
+    from codesign.content_translations.models import (
+        ContentTranslationRequest,
+        TranslationRequest,
+    )
+    from codesign.districts.models import District, Membership
+    from codesign.proposals.models import ProposalVersion
+    from codesign.responselog.models import Contest, ResponseEntry
+    from codesign.surveys.models import (
+        Survey,
+        SurveyAnswer,
+        SurveyOption,
+        SurveyQuestion,
+        SurveyResponse,
+    )
+    from codesign.votes.models import Vote
+
+    data = MyData(account={
+        "username": user.username, "display_name": user.display_name, "email": user.email,
+        "stakeholder_group": user.stakeholder_group.value, "preferred_locale": user.preferred_locale,
+        "email_when_answered": user.email_when_answered,
+        "created_at": user.created_at.isoformat() if user.created_at else None,
+        "last_sign_in": user.last_login_at.isoformat() if user.last_login_at else None,
+    })
+    data.roles = [{"district": slug, "role": role.value} for slug, role in db.session.execute(
+        db.select(District.slug, Membership.role).join(District, District.id == Membership.district_id)
+        .where(Membership.user_id == user.id).order_by(District.slug, Membership.role))]
+    comments = list(db.session.scalars(db.select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)))
+    votes = list(db.session.execute(
+        db.select(Vote, ProposalVersion.proposal_id, ProposalVersion.number)
+        .join(ProposalVersion, ProposalVersion.id == Vote.version_id)
+        .where(Vote.user_id == user.id).order_by(Vote.id)))
+    titles = _titles({c.proposal_id for c in comments} | {pid for _vote, pid, _n in votes})
+    data.comments = [{
+        "id": c.id, **_proposal(titles, c.proposal_id),
+        "reply_to": c.parent_id, "kind": c.kind.value, "section": c.section,
+        "language": c.language, "text": c.body, "withdrawn": c.withdrawn,
+        "written_at": c.created_at.isoformat(), "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+        "status": c.disposition.value, "district_answer": c.official_answer,
+    } for c in comments]
+    data.votes = [{**_proposal(titles, pid), "version": number,
+                   "stance": vote.stance.value, "at": vote.updated_at.isoformat()} for vote, pid, number in votes]
+    responses = list(db.session.execute(
+        db.select(SurveyResponse, Survey.title, District.default_locale)
+        .join(Survey, Survey.id == SurveyResponse.survey_id).join(District, District.id == Survey.district_id)
+        .where(SurveyResponse.user_id == user.id).order_by(SurveyResponse.id)))
+    answers: dict[int, list[dict]] = {}
+    if responses:
+        for answer, prompt, label in db.session.execute(
+            db.select(SurveyAnswer, SurveyQuestion.prompt, SurveyOption.label)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+            .outerjoin(SurveyOption, SurveyOption.id == SurveyAnswer.option_id)
+            .where(SurveyAnswer.response_id.in_([r.id for r, _t, _l in responses]))
+            .order_by(SurveyAnswer.response_id, SurveyQuestion.position, SurveyAnswer.id)
+        ):
+            item = {"question": prompt}
+            if label is not None:
+                item["choice"] = label
+            if answer.rank is not None:
+                item["rank"] = answer.rank
+            if answer.scale is not None:
+                item["scale"] = answer.scale
+            if answer.text:
+                item["text"] = answer.text
+            answers.setdefault(answer.response_id, []).append(item)
+    data.survey_responses = [{"survey": title, "survey_id": response.survey_id, "survey_language": lang,
+                              "language": response.language, "at": response.created_at.isoformat(),
+                              "answers": answers.get(response.id, [])}
+                             for response, title, lang in responses]
+    data.me_too = [{"comment_id": comment_id, "at": at.isoformat()} for comment_id, at in db.session.execute(
+        db.select(MeToo.comment_id, MeToo.created_at).where(MeToo.user_id == user.id).order_by(MeToo.id))]
+    data.reports = [{"comment_id": flag.comment_id, "reason": flag.reason.value, "note": flag.note,
+                     "at": flag.created_at.isoformat()} for flag in db.session.scalars(
+        db.select(Flag).where(Flag.user_id == user.id).order_by(Flag.id))]
+    data.contests = [{"log_entry": sequence, "reason": contest.reason, "at": contest.created_at.isoformat()}
+                     for contest, sequence in db.session.execute(
+        db.select(Contest, ResponseEntry.sequence).join(ResponseEntry, ResponseEntry.id == Contest.entry_id)
+        .where(Contest.user_id == user.id).order_by(Contest.id))]
+    me = f"user:{user.id}"
+    data.translation_requests = [
+        *({"proposal_id": pid, "language": locale} for pid, locale in db.session.execute(
+            db.select(TranslationRequest.proposal_id, TranslationRequest.locale)
+            .where(TranslationRequest.requester == me).order_by(TranslationRequest.id))),
+        *({kind: subject_id, "language": locale} for kind, subject_id, locale in db.session.execute(
+            db.select(ContentTranslationRequest.kind, ContentTranslationRequest.subject_id,
+                      ContentTranslationRequest.locale)
+            .where(ContentTranslationRequest.requester == me).order_by(ContentTranslationRequest.id))),
+    ]
+    return data
