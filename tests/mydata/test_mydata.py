@@ -58,3 +58,28 @@ def test_everything_i_gave_is_listed_and_downloadable(app, make_open_proposal, m
 def test_my_data_needs_signing_in(app, client):
     assert client.get("/account/data/").status_code == 302
     assert client.get("/account/data/data.json").status_code == 302
+
+
+def test_the_privacy_page_says_why_who_sees_what_how_long_and_your_rights(app, make_district, make_user):
+    make_district()
+    make_user("lucia")
+    guest = Browser(app.test_client()).get("/d/riverside/privacy").get_data(as_text=True)
+    for heading in ("What we collect", "Why", "Who sees what", "How long", "Your rights", "Who to ask"):
+        assert f"<h2>{heading}</h2>" in guest, heading
+    assert 'href="/account/data/"' not in guest
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    assert 'href="/account/data/"' in lucia.get("/d/riverside/privacy").get_data(as_text=True)
+
+
+def test_an_export_link_is_refused_after_signing_out_even_with_the_old_cookie(app, make_user):
+    make_user("lucia")
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    assert lucia.get("/account/data/data.json").status_code == 200
+    old_cookie = lucia.client.get_cookie("session").value
+    assert lucia.post("/logout", {}, token_from="/account").status_code == 303
+    assert lucia.get("/account/data/data.json").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", old_cookie)
+    assert thief.get("/account/data/data.json").status_code == 302
