@@ -276,6 +276,8 @@ def dashboard(district) -> dict[str, list[DashboardRow]]:
     the soonest due. A fixed number of queries, however many rows."""
     from sqlalchemy.orm import joinedload
 
+    from codesign.surveys.service import localized_from
+
     proposals = list(db.session.scalars(
         db.select(Proposal).options(joinedload(Proposal.current_version))
         .where(Proposal.district_id == district.id, Proposal.current_version_id.is_not(None),
@@ -323,7 +325,7 @@ def dashboard(district) -> dict[str, list[DashboardRow]]:
                 rows.append(DashboardRow(kind_name, label, subject_id, title, state, requests.get(key, 0), due))
         for survey, sources, texts in surveys:
             key = ("survey", survey.id, locale)
-            state = _survey_state(sources, texts.get(locale, {}))
+            state = localized_from(texts.get(locale, {}), sources, locale).state
             if state != "current":
                 rows.append(DashboardRow("survey", SURVEY_LABEL, survey.id, survey.title, state, requests.get(key, 0),
                                          survey.closes_at))
@@ -349,13 +351,3 @@ def _survey_candidates(district) -> list[tuple]:
         for row in db.session.scalars(db.select(SurveyText).where(SurveyText.survey_id.in_([s.id for s in surveys]))):
             texts.setdefault(row.survey_id, {}).setdefault(row.locale, {})[row.key] = row
     return [(survey, sources_of(survey, survey.questions), texts.get(survey.id, {})) for survey in surveys]
-
-
-def _survey_state(sources: dict[str, str], rows: dict) -> str:
-    from codesign.surveys.service import outdated_keys
-
-    if not any(row.text for row in rows.values()):
-        return "missing"
-    if not all(rows.get(key) is not None and rows[key].text for key in sources):
-        return "partial"
-    return "outdated" if outdated_keys(rows, sources) else "current"

@@ -348,8 +348,11 @@ def outdated_keys(rows: dict[str, SurveyText], sources: dict[str, str]) -> froze
 def localize(survey: Survey, questions: list[SurveyQuestion], locale: str, original_locale: str) -> Localized:
     if locale == original_locale:
         return Localized({}, locale, True, is_original=True)
-    rows = rows_of(survey, locale)
-    sources = sources_of(survey, questions)
+    return localized_from(rows_of(survey, locale), sources_of(survey, questions), locale)
+
+
+def localized_from(rows: dict[str, SurveyText], sources: dict[str, str], locale: str) -> Localized:
+    """A language's saved texts measured against the survey's originals."""
     texts = {key: row.text for key, row in rows.items()}
     origins = {row.origin for row in rows.values()}
     return Localized(texts, locale, all(texts.get(key) for key in sources), outdated_keys(rows, sources),
