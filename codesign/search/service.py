@@ -194,13 +194,8 @@ def search(raw: str, filters: Filters, page: int = 1) -> SearchPage:
     result = SearchPage(query, page=page)
     if not query.words:
         return result
-    search_engine = engine()
-    if not search_engine.is_ready():
-        start_rebuild()
-        result.rebuilding = True
-        return result
-    try:
-        found = search_engine.search(query, filters, page, PER_PAGE)
+    try:  # a missing or damaged index says so here: no separate check (it would open it twice)
+        found = engine().search(query, filters, page, PER_PAGE)
     except IndexUnavailable:
         start_rebuild()
         result.rebuilding = True
