@@ -341,12 +341,13 @@ def _quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _config_and_text(doc: Doc) -> tuple[str, str]:
+def _indexed(doc: Doc) -> tuple[str, str, str]:
+    """(text search configuration, title, text) as PostgreSQL indexes the document."""
     field_name = analysis.field_for(doc.language)
     text = doc.body + ("\n" + doc.more if doc.more else "")
     if field_name == "cjk":  # PostgreSQL has no parser for these: index the character pairs
-        return "simple", " ".join(analysis.terms("cjk", text))
-    return analysis.POSTGRES_CONFIGS.get(field_name, "simple"), text
+        return "simple", " ".join(analysis.terms("cjk", doc.title)), " ".join(analysis.terms("cjk", text))
+    return analysis.POSTGRES_CONFIGS.get(field_name, "simple"), doc.title, text
 
 
 class PostgresEngine:
@@ -381,9 +382,7 @@ class PostgresEngine:
             return
         rows = []
         for doc in docs:
-            config, text = _config_and_text(doc)
-            title = " ".join(analysis.terms("cjk", doc.title)) if config == "simple" and \
-                analysis.field_for(doc.language) == "cjk" else doc.title
+            config, title, text = _indexed(doc)
             rows.append(dict(key=doc.key, subject=doc.subject, type=doc.type, district_id=doc.district_id,
                              proposal_ids=doc.proposal_ids, language=doc.language, kind=doc.kind,
                              section=doc.section, grp=doc.group, title=doc.title, body=doc.body, target=doc.target,
