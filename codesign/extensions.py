@@ -28,6 +28,9 @@ def account_or_address() -> str:
     return "address:" + (get_remote_address() or "")
 
 
-def per_account(limit: str, **options):
-    """The same limit again, counted per account (beside the per-address one)."""
-    return limiter.limit(limit, key_func=account_or_address, **options)
+def per_person(limit: str, **options):
+    """The limit counted per address and, separately, per account (people share addresses;
+    one account should not hop between them)."""
+    by_address = limiter.limit(limit, **options)
+    by_account = limiter.limit(limit, key_func=account_or_address, **options)
+    return lambda view: by_address(by_account(view))

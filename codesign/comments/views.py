@@ -34,7 +34,7 @@ from codesign.comments.models import (
     Kind,
 )
 from codesign.districts.models import Role
-from codesign.extensions import htmx, limiter, per_account
+from codesign.extensions import htmx, per_person
 from codesign.forms import Form, flash_form_errors
 from codesign.i18n import CONTENT_LANGUAGES, current_locale_code
 from codesign.proposals.service import published_proposal_or_404
@@ -135,8 +135,7 @@ def index(proposal_id: int):
 
 @bp.route("/", methods=["POST"])
 @login_required
-@limiter.limit("10 per minute")
-@per_account("10 per minute")
+@per_person("10 per minute")
 def create(proposal_id: int):
     """Post a comment on the current version."""
     proposal = _proposal_or_404(proposal_id)
@@ -184,8 +183,7 @@ def show(proposal_id: int, comment_id: int):
 
 @bp.route("/<int:comment_id>/reply", methods=["POST"])
 @login_required
-@limiter.limit("10 per minute")
-@per_account("10 per minute")
+@per_person("10 per minute")
 def reply(proposal_id: int, comment_id: int):
     """Reply to a top-level comment (one level of replies)."""
     proposal = _proposal_or_404(proposal_id)
@@ -248,8 +246,7 @@ def withdraw(proposal_id: int, comment_id: int):
 
 @bp.route("/<int:comment_id>/metoo", methods=["POST"])
 @login_required
-@limiter.limit("60 per minute")
-@per_account("60 per minute")
+@per_person("60 per minute")
 def metoo(proposal_id: int, comment_id: int):
     """Say "me too" to someone else's comment."""
     proposal = _proposal_or_404(proposal_id)
@@ -301,8 +298,7 @@ def disposition(proposal_id: int, comment_id: int):
 
 @bp.route("/<int:comment_id>/flag", methods=["POST"])
 @login_required
-@limiter.limit("20 per hour")
-@per_account("20 per hour")
+@per_person("20 per hour")
 def flag(proposal_id: int, comment_id: int):
     """Ask the district's moderators to look at a comment, with a reason."""
     proposal = _proposal_or_404(proposal_id)

@@ -23,7 +23,7 @@ from codesign.content_translations import bp, service
 from codesign.content_translations.kinds import KINDS
 from codesign.content_translations.models import ORIGIN_LABELS, Origin
 from codesign.districts.models import Role
-from codesign.extensions import db, limiter, per_account
+from codesign.extensions import db, per_person
 from codesign.forms import Form
 from codesign.i18n import current_locale_code, locale_name
 from codesign.proposals.models import VERSION_FIELD_LABELS
@@ -140,8 +140,7 @@ def remember_request(already_asked, ask, response):
 
 
 @bp.route("/proposals/<int:proposal_id>/request-translation", methods=["POST"])
-@limiter.limit("20 per hour")
-@per_account("20 per hour")
+@per_person("20 per hour")
 def request_translation(proposal_id: int):
     """Ask for this proposal in my language: once per person or browser, counted for staff."""
     proposal = published_proposal_or_404(g.district, proposal_id)
@@ -156,8 +155,7 @@ def request_translation(proposal_id: int):
 
 
 @bp.route("/translate/<kind_name>/<int:subject_id>/request", methods=["POST"])
-@limiter.limit("20 per hour")
-@per_account("20 per hour")
+@per_person("20 per hour")
 def request_text(kind_name: str, subject_id: int):
     """Ask for a session, log entry or organization page in my language."""
     kind, subject = _subject_or_404(kind_name, subject_id)

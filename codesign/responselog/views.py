@@ -11,7 +11,7 @@ from codesign.comments import service as comments_service
 from codesign.comments.views import filter_choices, filters_from_request
 from codesign.content_translations.views import text_context
 from codesign.districts.models import Role
-from codesign.extensions import db, limiter, per_account
+from codesign.extensions import db, per_person
 from codesign.forms import Form, flash_form_errors
 from codesign.i18n import current_locale_code
 from codesign.proposals.models import VERSION_FIELD_LABELS
@@ -81,8 +81,7 @@ def entry(sequence: int):
 
 @bp.route("/log/<int:sequence>/contest", methods=["POST"])
 @login_required
-@limiter.limit("10 per hour")
-@per_account("10 per hour")
+@per_person("10 per hour")
 def contest(sequence: int):
     """Say that an entry does not address your concern, with a short reason."""
     found = service.entry_by_sequence(g.district.id, sequence)

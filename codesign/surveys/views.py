@@ -27,7 +27,7 @@ from codesign.content_translations.views import (
 from codesign.districts.models import Role
 from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.downloads import csv_download
-from codesign.extensions import db, limiter, per_account
+from codesign.extensions import db, per_person
 from codesign.forms import Form, add_error, flash_form_errors, language_options
 from codesign.i18n import (
     CONTENT_LANGUAGES,
@@ -131,8 +131,7 @@ def index():
 
 
 @bp.route("/surveys/<int:survey_id>/", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
-@per_account("30 per minute", methods=["POST"])
+@per_person("30 per minute", methods=["POST"])
 def show(survey_id: int):
     """The survey in the reader's language, and the form to answer (or change answers)."""
     survey = _survey_or_404(survey_id)
@@ -457,8 +456,7 @@ def translate(survey_id: int, locale: str):
 
 
 @bp.route("/surveys/<int:survey_id>/request-translation", methods=["POST"])
-@limiter.limit("20 per hour")
-@per_account("20 per hour")
+@per_person("20 per hour")
 def request_translation(survey_id: int):
     """Ask for this survey in my language: once per person or browser, counted for staff."""
     survey = _survey_or_404(survey_id)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from codesign.extensions import htmx, limiter, per_account
+from codesign.extensions import htmx, per_person
 from codesign.proposals.service import published_proposal_or_404
 from codesign.votes import bp, service
 from codesign.votes.forms import VoteForm
@@ -35,8 +35,7 @@ def vote_context(proposal) -> dict:
 
 @bp.route("/<int:proposal_id>/vote", methods=["POST"])
 @login_required
-@limiter.limit("30 per minute")
-@per_account("30 per minute")
+@per_person("30 per minute")
 def vote(proposal_id: int):
     """Record or change the person's vote on the current version."""
     proposal = published_proposal_or_404(g.district, proposal_id)
