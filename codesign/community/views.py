@@ -34,7 +34,8 @@ from codesign.community.models import (
     Session,
     SessionMode,
 )
-from codesign.content_translations.service import localize_current
+from codesign.content_translations.kinds import KINDS
+from codesign.content_translations.service import localize_all, localize_current
 from codesign.content_translations.views import text_context
 from codesign.districts.models import Role
 from codesign.districts.service import local_to_utc, utc_to_local
@@ -342,6 +343,7 @@ def kit(session_id: int, locale: str):
             section_labels=SECTION_LABELS, group_labels=STAKEHOLDER_LABELS, qr_codes=qr_codes,
             linked_surveys=linked_surveys, organization=db.session.get(Organization, item.organization_id),
             proposal_texts=localize_current(proposals, locale, g.district.default_locale),
+            texts=localize_all(KINDS["session"], [item], locale, g.district.default_locale)[item.id],
             original_lang=g.district.default_locale, scale_labels=SCALE_LABELS,
         )
 
