@@ -113,6 +113,20 @@ def world(app, make_open_proposal, make_user, search_engine):
     return ids
 
 
+def comment(app, proposal_id, *bodies, kind="suggestion", section="purpose", language="en"):
+    """Lucia comments on a proposal, once per body (not yet applied to the index)."""
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments import service as comments
+    from codesign.comments.models import Kind
+    from codesign.proposals.models import Proposal
+
+    with app.app_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        lucia = find_user_by_login("lucia")
+        for body in bodies:
+            comments.post_comment(proposal, lucia, kind=Kind(kind), section=section, language=language, body=body)
+
+
 def search(app, query="", url="/d/riverside/search", **params):
     page = Browser(app.test_client()).get(url, query_string={"q": query, **params})
     assert page.status_code == 200, page.status_code

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from codesign.extensions import db
 from tests.conftest import Browser
-from tests.search.conftest import catch_up, search
+from tests.search.conftest import catch_up, comment, search
 
 RESULT = re.compile(r'<li class="search-result">(.*?)</li>', re.S)
 
@@ -107,17 +107,7 @@ def test_bad_input_gives_results_or_a_clear_message(app, world):
 
 
 def test_results_are_paginated(app, world, make_user):
-    from codesign.accounts.service import find_user_by_login
-    from codesign.comments import service as comments
-    from codesign.comments.models import Kind
-    from codesign.proposals.models import Proposal
-
-    with app.app_context():
-        proposal = db.session.get(Proposal, world["proposal"])
-        lucia = find_user_by_login("lucia")
-        for n in range(14):
-            comments.post_comment(proposal, lucia, kind=Kind.SUGGESTION, section="purpose", language="en",
-                                  body=f"Suggestion number {n} about the purpose of the dashboard.")
+    comment(app, world["proposal"], *(f"Suggestion number {n} about the purpose of the dashboard." for n in range(14)))
     catch_up(app)
     first = search(app, "suggestion")
     assert "14 results" in first and len(results(first)) == 10 and 'rel="next"' in first
@@ -200,19 +190,11 @@ def test_reindex_rebuilds_from_the_database(app, world, runner):
 
 
 def test_search_queries_cost_the_same_at_few_and_many_results(app, world, count_queries):
-    from codesign.accounts.service import find_user_by_login
-    from codesign.comments import service as comments
-    from codesign.comments.models import Kind
-    from codesign.proposals.models import Proposal
 
     counts = []
     for extra in (3, 27):  # 3 results, then 30
-        with app.app_context():
-            proposal = db.session.get(Proposal, world["proposal"])
-            lucia = find_user_by_login("lucia")
-            for n in range(extra):
-                comments.post_comment(proposal, lucia, kind=Kind.CONCERN, section="access", language="es",
-                                      body=f"Comentario {n} sobre la retención de datos.")
+        comment(app, world["proposal"], *(f"Comentario {extra}-{n} sobre la retención de datos." for n in range(extra)),
+                kind="concern", section="access", language="es")
         catch_up(app)
         browser = Browser(app.test_client())
         browser.get("/d/riverside/search", query_string={"q": "retención"})
@@ -249,18 +231,9 @@ def test_a_missing_or_damaged_index_is_rebuilt_while_search_says_so(app, world, 
 
 
 def test_a_very_broad_search_shows_an_estimate_and_at_most_a_hundred_pages(app, world, search_engine, monkeypatch):
-    from codesign.accounts.service import find_user_by_login
-    from codesign.comments import service as comments
-    from codesign.comments.models import Kind
-    from codesign.proposals.models import Proposal
     from codesign.search import engines, service
 
-    with app.app_context():
-        proposal = db.session.get(Proposal, world["proposal"])
-        lucia = find_user_by_login("lucia")
-        for n in range(12):
-            comments.post_comment(proposal, lucia, kind=Kind.SUGGESTION, section="purpose", language="en",
-                                  body=f"Walrus idea {n}: " + "walrus " * n)
+    comment(app, world["proposal"], *(f"Walrus idea {n}: " + "walrus " * n for n in range(12)))
     catch_up(app)
     monkeypatch.setattr(engines, "EXACT_COUNT_MAX", 5)  # counting stops being worth it sooner
     monkeypatch.setattr(service, "MAX_PAGES", 1)
@@ -279,7 +252,6 @@ def test_a_district_search_never_shows_another_districts_content(app, world, mak
     from codesign.comments.models import Kind
     from codesign.db import utcnow
     from codesign.proposals import service as proposals
-    from codesign.proposals.models import Proposal
     from tests.proposals.test_views import CARD
 
     lakeview = make_district("lakeview", "Lakeview")
@@ -295,10 +267,7 @@ def test_a_district_search_never_shows_another_districts_content(app, world, mak
     everywhere = links(search(app, "retention", url="/search"))
     assert any(link.startswith("/d/lakeview/") for link in everywhere)
     # After the index changes (a new generation), the district's set of documents is renewed.
-    with app.app_context():
-        proposal = db.session.get(Proposal, world["proposal"])
-        comments.post_comment(proposal, find_user_by_login("lucia"), kind=Kind.CONCERN, section="retention",
-                              language="en", body="Another riverside worry about retention.")
+    comment(app, world["proposal"], "Another riverside worry about retention.", kind="concern", section="retention")
     catch_up(app)
     again = links(search(app, "retention", type="comment"))
     assert len(again) == 2 and all(link.startswith("/d/riverside/") for link in again)
