@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.districts.views import bp as districts_bp
     from codesign.errors import register_error_handlers
     from codesign.main.views import bp as main_bp
+    from codesign.moderation.views import bp as moderation_bp
     from codesign.mydata.views import bp as mydata_bp
     from codesign.opendata.export_views import bp as export_bp
     from codesign.opendata.views import bp as api_bp
@@ -152,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(votes_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(responselog_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(community_bp)

@@ -4,7 +4,16 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from codesign.comments.models import Comment, Disposition, Kind, MeToo
+from codesign.comments.models import (
+    Comment,
+    Disposition,
+    Flag,
+    FlagReason,
+    HideCategory,
+    Kind,
+    MeToo,
+    Moderation,
+)
 from codesign.db import utcnow
 from codesign.extensions import db
 
@@ -91,4 +100,24 @@ def load_demo_comments(voters, proposals_by_title) -> None:
         for voter in agreeing:
             db.session.add(MeToo(comment_id=comment.id, user_id=voter.id))
         comment.metoo_count = len(agreeing)
+    _moderation_examples(attendance, voters, now)
     db.session.commit()
+
+
+def _moderation_examples(proposal, voters, now) -> None:
+    """Something for the moderation queue: a comment held for a phone number, one a reader
+    reported, and one hidden as spam (its placeholder shows on the proposal)."""
+    def add(author, language, text, **fields):
+        comment = Comment(proposal_id=proposal.id, version_id=proposal.current_version_id, author_id=author.id,
+                          kind=Kind.CONCERN, section="general", stakeholder_group=author.stakeholder_group,
+                          language=language, body=text, created_at=now - timedelta(hours=2), **fields)
+        db.session.add(comment)
+        return comment
+
+    add(voters[0], "es", "", moderation=Moderation.HELD, held_for="phone",
+        moderated_body="Llámenme al 555-201-3344, mi hijo falta mucho por el autobús.")
+    reported = add(voters[1], "en", "The people who wrote this proposal clearly never had kids.")
+    add(voters[2], "en", "", moderation=Moderation.HIDDEN, hidden_category=HideCategory.SPAM, moderated_at=now,
+        moderated_body="Cheap tutoring! Visit our website for a discount.")
+    db.session.flush()
+    db.session.add(Flag(comment_id=reported.id, user_id=voters[3].id, reason=FlagReason.HARASSMENT))

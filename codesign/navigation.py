@@ -31,6 +31,8 @@ def nav_items(user, district) -> list[NavItem]:
                                  _l("People and roles"), "districts.roles"))
             items.append(NavItem(url_for("content_translations.dashboard", district_slug=district.slug),
                                  _l("Translations"), "content_translations.dashboard"))
+            items.append(NavItem(url_for("moderation.queue", district_slug=district.slug),
+                                 _l("Moderation"), "moderation.queue"))
     else:
         items.append(NavItem(url_for("main.home"), _l("Districts"), "main.home"))
     if user.is_authenticated:

@@ -26,6 +26,7 @@ from codesign.forms import (
     strip_filter,
 )
 from codesign.i18n import SUPPORTED_LOCALES
+from codesign.moderation.pii import FORMAT_MAX, parse_formats, valid_format
 
 
 class CheckboxListField(SelectMultipleField):
@@ -38,6 +39,13 @@ def valid_timezone(form, field):
         ZoneInfo(field.data or "")
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(_l("Enter a time zone name such as America/Los_Angeles.")) from None
+
+
+def valid_student_id_formats(form, field):
+    for item in parse_formats(field.data or ""):
+        if not valid_format(item):
+            raise ValidationError(_l("“%(format)s” is not a format: use 3 to 30 characters, with # for each "
+                                     "digit and @ for each letter.", format=item))
 
 
 def _locale_choices():
@@ -81,6 +89,15 @@ class DistrictForm(Form):
         _l("Privacy contact"),
         description=_l("Who families can ask about their data: an office, email or phone number."),
         validators=[length(max=NAME_MAX), no_control_characters],
+        filters=[strip_filter],
+    )
+
+    student_id_formats = StringField(
+        _l("Student ID formats"),
+        description=_l("How student ID numbers look, so comments containing one wait for a moderator: "
+                       "# for a digit, @ for a letter, for example S####### or ########. Separate "
+                       "several with commas."),
+        validators=[length(max=FORMAT_MAX), no_control_characters, valid_student_id_formats],
         filters=[strip_filter],
     )
 

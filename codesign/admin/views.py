@@ -31,6 +31,7 @@ def _district_fields(form: DistrictForm) -> dict:
         timezone=form.timezone.data,
         suppression_threshold=form.suppression_threshold.data,
         privacy_contact=form.privacy_contact.data or "",
+        student_id_formats=form.student_id_formats.data or "",
     )
 
 

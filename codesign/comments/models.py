@@ -70,6 +70,31 @@ DISPOSITION_LABELS = with_labels(Disposition, {
 })
 
 
+class Moderation(LabelledEnum):
+    """Whether a comment's text is public: shown, held for a moderator, or hidden by one."""
+
+    VISIBLE = "visible"
+    HELD = "held"
+    HIDDEN = "hidden"
+
+
+class HideCategory(LabelledEnum):
+    """Why moderators hid or cut a comment; shown publicly in its place."""
+
+    PERSONAL_INFORMATION = "personal_information"
+    HARASSMENT = "harassment"
+    OFF_TOPIC = "off_topic"
+    SPAM = "spam"
+
+
+HIDE_CATEGORY_LABELS = with_labels(HideCategory, {
+    HideCategory.PERSONAL_INFORMATION: _l("Personal information"),
+    HideCategory.HARASSMENT: _l("Harassment"),
+    HideCategory.OFF_TOPIC: _l("Off-topic"),
+    HideCategory.SPAM: _l("Spam"),
+})
+
+
 class Comment(TimestampMixin, db.Model):
     """What someone said about one part of a proposal version; never shown with their name."""
 
@@ -101,6 +126,15 @@ class Comment(TimestampMixin, db.Model):
     addressed_in_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("response_entry.id", ondelete="SET NULL")
     )
+    # Moderation. `body` only ever holds text anyone may read; text held for a moderator or
+    # hidden by one waits in `moderated_body`, which no public page or export reads.
+    moderation: Mapped[Moderation] = mapped_column(enum_type(Moderation, 16), default=Moderation.VISIBLE)
+    moderated_body: Mapped[str] = mapped_column(sa.Text, default="")
+    held_for: Mapped[str] = mapped_column(sa.String(100), default="")  # what it seemed to contain
+    hidden_category: Mapped[HideCategory | None] = mapped_column(enum_type(HideCategory, 32))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the last decision
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    redaction_category: Mapped[HideCategory | None] = mapped_column(enum_type(HideCategory, 32))
 
     replies: Mapped[list[Comment]] = relationship(
         foreign_keys=[parent_id], order_by="Comment.id", lazy="raise_on_sql", viewonly=True
@@ -113,6 +147,19 @@ class Comment(TimestampMixin, db.Model):
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def held(self) -> bool:
+        return self.moderation == Moderation.HELD
+
+    @property
+    def hidden(self) -> bool:
+        return self.moderation == Moderation.HIDDEN
+
+    @property
+    def public(self) -> bool:
+        """Whether its text is part of the public record (not withdrawn, held or hidden)."""
+        return self.moderation == Moderation.VISIBLE and not self.withdrawn
 
     @property
     def section_label(self) -> str:

@@ -16,10 +16,12 @@ from codesign.comments.models import (
     FlagReason,
     Kind,
     MeToo,
+    Moderation,
     person_key,
 )
 from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
+from codesign.moderation.service import screen
 from codesign.proposals.models import Proposal
 from codesign.suppression import SuppressedBreakdown, suppress_small_counts
 
@@ -51,11 +53,14 @@ def post_comment(proposal: Proposal, user, *, kind: Kind, section: str, body: st
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.proposal_id != proposal.id or parent.parent_id is not None:
             raise CommentError("bad_parent")
+        if not parent.public:
+            raise CommentError("not_public")
     text = clean_body(body)
     repeated = db.session.scalar(db.select(Comment).where(
         Comment.author_id == user.id, Comment.proposal_id == proposal.id,
         Comment.parent_id.is_(None) if parent is None else Comment.parent_id == parent.id,
-        Comment.body == text, Comment.created_at >= utcnow() - REPEAT_WINDOW).limit(1))
+        db.or_(Comment.body == text, Comment.moderated_body == text),
+        Comment.created_at >= utcnow() - REPEAT_WINDOW).limit(1))
     if repeated is not None:  # a double submission (or a robot): stored once
         return repeated
     comment = Comment(
@@ -67,8 +72,8 @@ def post_comment(proposal: Proposal, user, *, kind: Kind, section: str, body: st
         section=parent.section if parent else section,
         stakeholder_group=user.stakeholder_group,
         language=language,
-        body=text,
     )
+    screen(comment, text, _district(proposal.district_id))
     db.session.add(comment)
     db.session.commit()
     return comment
@@ -86,7 +91,7 @@ def can_edit(comment: Comment, user, now=None) -> bool:
     now = now or utcnow()
     return (
         user is not None and user.is_authenticated and comment.author_id == user.id
-        and not comment.withdrawn
+        and not comment.withdrawn and comment.moderation != Moderation.HIDDEN
         and now - comment.created_at <= timedelta(minutes=EDIT_WINDOW_MINUTES)
     )
 
@@ -96,7 +101,7 @@ def edit_comment(comment: Comment, user, body: str) -> Comment:
         raise CommentError("not_yours")
     if not can_edit(comment, user):
         raise CommentError("edit_window")
-    comment.body = clean_body(body)
+    screen(comment, clean_body(body), _district(_district_of(comment)))
     comment.edited_at = utcnow()
     db.session.commit()
     return comment
@@ -108,7 +113,7 @@ def withdraw_comment(comment: Comment, user) -> None:
         raise CommentError("not_yours")
     if comment.withdrawn:
         return
-    comment.body = ""
+    comment.body = comment.moderated_body = ""
     comment.withdrawn_at = utcnow()
     db.session.commit()
 
@@ -119,6 +124,8 @@ def me_too(comment: Comment, user) -> None:
         raise CommentError("own_comment")
     if comment.withdrawn:
         raise CommentError("withdrawn")
+    if not comment.public:
+        raise CommentError("not_public")
     db.session.execute(
         dialect_insert(MeToo).values(comment_id=comment.id, user_id=user.id, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=[MeToo.comment_id, MeToo.user_id])
@@ -161,6 +168,12 @@ def set_disposition(comment: Comment, disposition: Disposition, *, reason: str =
           after={"disposition": disposition, "reason": comment.disposition_reason,
                  "duplicate_of": comment.duplicate_of_id})
     db.session.commit()
+
+
+def _district(district_id: int):
+    from codesign.districts.models import District
+
+    return db.session.get(District, district_id)
 
 
 def _district_of(comment: Comment) -> int | None:
@@ -278,6 +291,8 @@ def flag_comment(comment: Comment, user, reason: FlagReason, note: str = "") -> 
     """Ask moderators to look at a comment; False if this person had already flagged it."""
     if comment.author_id == user.id:
         raise CommentError("own_comment_flag")
+    if not comment.public:
+        raise CommentError("not_public")
     result = db.session.execute(
         dialect_insert(Flag).values(comment_id=comment.id, user_id=user.id, reason=reason,
                             note=clean_body(note), created_at=utcnow())

@@ -37,6 +37,8 @@ from codesign.districts.models import Role
 from codesign.extensions import htmx, per_person
 from codesign.forms import Form, flash_form_errors
 from codesign.i18n import CONTENT_LANGUAGES, current_locale_code
+from codesign.moderation.service import hidden_counts
+from codesign.moderation.views import pii_list
 from codesign.proposals.service import published_proposal_or_404
 
 COMMENT_ERRORS = {
@@ -50,7 +52,15 @@ COMMENT_ERRORS = {
     "reason_required": _l("Give a reason when you mark a comment out of scope."),
     "bad_duplicate": _l("Enter the number of another comment on this proposal."),
     "own_comment_flag": _l("You cannot flag your own comment; you can withdraw it instead."),
+    "not_public": _l("That comment is not public, so it cannot take replies, “me too”s or reports."),
 }
+
+
+def held_message(comment) -> str:
+    """Why a comment waits for a moderator, in the author's language."""
+    return _("Your comment is saved, but it looks like it contains %(what)s, so a moderator will read it "
+             "before anyone else can. This keeps children and families safe. You can edit it for 15 minutes "
+             "to take that out.", what=pii_list(comment.held_for))
 
 
 def _proposal_or_404(proposal_id: int):
@@ -99,6 +109,7 @@ def comments_context(proposal, offset: int = 0) -> dict:
         "comment_page": service.list_comments(proposal, filters, offset=offset, user=current_user),
         "comment_filters": filters,
         "comment_tally": service.tally(proposal, g.district.suppression_threshold),
+        "hidden_counts": hidden_counts(proposal.id),
         "comment_form": form,
         **filter_choices(),
     }
@@ -149,7 +160,10 @@ def create(proposal_id: int):
         except service.CommentError as error:
             form.form_errors.append(COMMENT_ERRORS[error.code])
         else:
-            flash(_("Thank you. Your comment is posted."), "success")
+            if comment.held:
+                flash(held_message(comment), "warning")
+            else:
+                flash(_("Thank you. Your comment is posted."), "success")
             return _back_to_proposal(proposal, f"comment-{comment.id}")
     # Show the form again with what the person typed and what to fix; nothing is lost.
     from codesign.proposals.views import proposal_page
@@ -199,7 +213,8 @@ def reply(proposal_id: int, comment_id: int):
         except service.CommentError as error:
             flash(COMMENT_ERRORS[error.code], "error")
         else:
-            flash(_("Thank you. Your reply is posted."), "success")
+            flash(held_message(created) if created.held else _("Thank you. Your reply is posted."),
+                  "warning" if created.held else "success")
             return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=parent.id)
                             + f"#comment-{created.id}", code=303)
     else:
@@ -223,7 +238,8 @@ def edit(proposal_id: int, comment_id: int):
         except service.CommentError as error:
             form.form_errors.append(COMMENT_ERRORS[error.code])
         else:
-            flash(_("Your comment is updated."), "success")
+            flash(held_message(comment) if comment.held else _("Your comment is updated."),
+                  "warning" if comment.held else "success")
             return redirect(url_for("comments.show", proposal_id=proposal.id, comment_id=comment.id), code=303)
     return render_template("comments/edit.html", proposal=proposal, comment=comment, form=form), (
         422 if form.errors or form.form_errors else 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from codesign.accounts.models import StakeholderGroup
 from codesign.audit.service import record as audit
@@ -37,6 +38,7 @@ from codesign.db import utcnow
 from codesign.districts.models import Role
 from codesign.extensions import db
 from codesign.i18n import CONTENT_LANGUAGES
+from codesign.moderation.service import screen
 from codesign.proposals.models import Proposal, ProposalVersion
 from codesign.votes.models import Stance
 
@@ -388,23 +390,32 @@ def check_comment_rows(session: Session, rows: list[dict], *, first_row: int = 1
     return clean, errors
 
 
-def add_comments(session: Session, district, user, rows: list[dict], *, form_rows: bool = False) -> int:
-    """Save a batch of session comments, all or nothing (each row checked first); returns how many."""
+class Added(NamedTuple):
+    comments: int
+    held: int  # of which held for a moderator (they seemed to contain personal information)
+
+
+def add_comments(session: Session, district, user, rows: list[dict], *, form_rows: bool = False) -> Added:
+    """Save a batch of session comments, all or nothing (each row checked first)."""
     staff_change = check_recording(session, district, user)
     proposals = {p.id: p for p in proposals_of(session)}
     _clean, errors = check_comment_rows(session, rows, form_rows=form_rows)
     if errors:
         raise CommunityError("invalid_rows")
+    held = 0
     for row in _clean:
         proposal = proposals[row["proposal"]]
-        db.session.add(Comment(
+        comment = Comment(
             proposal_id=proposal.id, version_id=proposal.current_version_id, author_id=None, parent_id=None,
             kind=Kind(row["kind"]), section=row["section"], stakeholder_group=StakeholderGroup(row["stakeholder_group"]),
-            language=row["language"], channel=Channel.SESSION, session_id=session.id, body=row["comment"]))
+            language=row["language"], channel=Channel.SESSION, session_id=session.id)
+        screen(comment, row["comment"], district)  # personal information waits for a moderator
+        held += comment.held
+        db.session.add(comment)
     if staff_change:
         _history(session, user, "comments", str(len(_clean)))
     db.session.commit()
-    return len(_clean)
+    return Added(len(_clean), held)
 
 
 def read_csv(data: bytes) -> list[dict]:

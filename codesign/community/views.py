@@ -469,10 +469,18 @@ def record_comments(session_id: int):
     return redirect(url_for("community.record", session_id=item.id) + "#comments", code=303)
 
 
-def ngettext_added(count: int) -> str:
+def ngettext_added(added) -> str:
     from flask_babel import ngettext
 
-    return ngettext("%(num)s comment was added to the record.", "%(num)s comments were added to the record.", count)
+    message = ngettext("%(num)s comment was added to the record.", "%(num)s comments were added to the record.",
+                       added.comments)
+    if added.held:
+        message += " " + ngettext(
+            "%(num)s of them seems to contain personal information, so a district moderator will read it "
+            "before it is shown.",
+            "%(num)s of them seem to contain personal information, so a district moderator will read them "
+            "before they are shown.", added.held)
+    return message
 
 
 @bp.route("/sessions/<int:session_id>/record/comments/row")

@@ -45,6 +45,9 @@ class District(TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/Los_Angeles")
     suppression_threshold: Mapped[int] = mapped_column(default=10)
     privacy_contact: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
+    # How the district's student ID numbers look ("S#######": # a digit, @ a letter), comma
+    # separated; comments containing one are held for a moderator.
+    student_id_formats: Mapped[str] = mapped_column(sa.String(200), default="")
 
     __table_args__ = (
         sa.CheckConstraint("suppression_threshold >= 1", name="suppression_threshold_positive"),

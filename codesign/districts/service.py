@@ -10,6 +10,7 @@ from codesign.accounts.models import User
 from codesign.audit.service import record as audit
 from codesign.districts.models import District, Membership, Role
 from codesign.extensions import db
+from codesign.moderation.pii import parse_formats
 
 
 class DistrictError(Exception):
@@ -65,6 +66,7 @@ def create_district(
     timezone: str,
     suppression_threshold: int = 10,
     privacy_contact: str = "",
+    student_id_formats: str = "",
 ) -> District:
     """Create a district; its default language is always among those it offers."""
     slug = slug.strip().lower()
@@ -72,7 +74,7 @@ def create_district(
         raise DistrictError("slug", "slug_taken")
     district = District(slug=slug)
     _apply(district, name, language_codes, default_locale, timezone, suppression_threshold,
-           privacy_contact)
+           privacy_contact, student_id_formats)
     db.session.add(district)
     db.session.flush()
     audit("district.create", f"district:{district.id}", district_id=district.id, after=_settings(district))
@@ -89,11 +91,12 @@ def update_district(
     timezone: str,
     suppression_threshold: int,
     privacy_contact: str,
+    student_id_formats: str = "",
 ) -> District:
     """Change a district's settings."""
     before = _settings(district)
     _apply(district, name, language_codes, default_locale, timezone, suppression_threshold,
-           privacy_contact)
+           privacy_contact, student_id_formats)
     audit("district.update", f"district:{district.id}", district_id=district.id, before=before,
           after=_settings(district))
     db.session.commit()
@@ -101,10 +104,11 @@ def update_district(
 
 
 def _settings(district) -> dict:
-    return {"name": district.name, "languages": district.language_codes, "default": district.default_locale, "timezone": district.timezone, "threshold": district.suppression_threshold, "contact": district.privacy_contact}
+    return {"name": district.name, "languages": district.language_codes, "default": district.default_locale, "timezone": district.timezone, "threshold": district.suppression_threshold, "contact": district.privacy_contact,
+            "student_id_formats": district.student_id_formats}
 
 
-def _apply(district, name, language_codes, default_locale, timezone, threshold, contact):
+def _apply(district, name, language_codes, default_locale, timezone, threshold, contact, student_id_formats):
     if default_locale not in language_codes:
         raise DistrictError("default_locale", "default_not_offered")
     district.name = name.strip()
@@ -113,6 +117,7 @@ def _apply(district, name, language_codes, default_locale, timezone, threshold, 
     district.timezone = timezone
     district.suppression_threshold = threshold
     district.privacy_contact = contact.strip()
+    district.student_id_formats = ", ".join(parse_formats(student_id_formats))
 
 
 def grant_role(district: District, user: User, role: Role) -> Membership:

@@ -3,7 +3,13 @@ the test that validates real responses against it also catches a field that leak
 from __future__ import annotations
 
 from codesign.accounts.models import StakeholderGroup
-from codesign.comments.models import Channel, Disposition, Kind
+from codesign.comments.models import (
+    Channel,
+    Disposition,
+    HideCategory,
+    Kind,
+    Moderation,
+)
 from codesign.i18n import CONTENT_LANGUAGES
 from codesign.proposals.models import DATA_CARD_FIELDS, Decision
 from codesign.responselog.models import Outcome
@@ -85,8 +91,15 @@ SCHEMAS = {
         "stakeholder_group": {"enum": GROUPS}, "language": {"enum": list(CONTENT_LANGUAGES)},
         "channel": {"enum": _values(Channel)},
         "session_id": {**_nullable(INTEGER), "description": "The community session that brought it in"},
-        "body": {"type": "string", "description": "Empty when the author withdrew the comment."},
-        "withdrawn": {"type": "boolean"}, "created_at": TIME, "edited_at": TIME,
+        "body": {"type": "string", "description": "Empty when the author withdrew the comment, or while it is "
+                                                  "held for or hidden by the district's moderators."},
+        "withdrawn": {"type": "boolean"},
+        "moderation": {"enum": _values(Moderation), "description": "held: waiting for a moderator because it "
+                                                                  "seemed to contain personal information"},
+        "hidden_category": {**_nullable({"enum": _values(HideCategory)}), "description": "Why moderators hid it"},
+        "redaction_category": {**_nullable({"enum": _values(HideCategory)}),
+                               "description": "Why moderators removed part of it (shown as ████)"},
+        "created_at": TIME, "edited_at": TIME,
         "me_too": _ref("Count"), "official_answer": STRING, "answered_at": TIME,
         "disposition": {"enum": _values(Disposition)}, "answered_in_entry": _nullable(INTEGER),
         "html_url": URL,

@@ -15,6 +15,7 @@ from codesign.comments.models import (
     Comment,
     Disposition,
     Kind,
+    Moderation,
 )
 from codesign.community.models import SessionAttendance, SessionProposal, SessionTally
 from codesign.db import utcnow
@@ -270,7 +271,7 @@ def top_comments(proposal: Proposal) -> dict[str, list[Comment]]:
                                      order_by=(Comment.metoo_count.desc(), Comment.id)).label("rank")
     ranked = (db.select(Comment.id, rank)
               .where(Comment.proposal_id == proposal.id, Comment.withdrawn_at.is_(None), Comment.parent_id.is_(None),
-                     Comment.metoo_count > 0)
+                     Comment.moderation == Moderation.VISIBLE, Comment.metoo_count > 0)
               .subquery())
     rows = db.session.scalars(
         db.select(Comment).join(ranked, ranked.c.id == Comment.id).where(ranked.c.rank <= TOP_PER_SECTION)
@@ -286,7 +287,8 @@ def unanswered(proposal: Proposal) -> tuple[int, list[Comment]]:
         Comment.proposal_id == proposal.id, Comment.disposition == Disposition.OPEN, Comment.parent_id.is_(None)))
     oldest = list(db.session.scalars(
         db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.disposition == Disposition.OPEN,
-                                 Comment.parent_id.is_(None), Comment.withdrawn_at.is_(None))
+                                 Comment.parent_id.is_(None), Comment.withdrawn_at.is_(None),
+                                 Comment.moderation == Moderation.VISIBLE)
         .order_by(Comment.id).limit(UNANSWERED_SHOWN)))
     return count, oldest
 
@@ -358,6 +360,7 @@ def build(proposal: Proposal, district) -> Review:
 def visible_comments(proposal: Proposal):
     """Every visible comment, by part of the data card, for the packet's appendix (streamed)."""
     return db.session.scalars(
-        db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.withdrawn_at.is_(None))
+        db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.withdrawn_at.is_(None),
+                                 Comment.moderation == Moderation.VISIBLE)
         .order_by(Comment.section, Comment.id).execution_options(yield_per=500))
 

@@ -138,12 +138,13 @@ def _join(texts: dict[str, str], *skip: str) -> str:
 
 
 def _comments(ids: list[int]) -> list[Doc]:
-    from codesign.comments.models import Comment
+    from codesign.comments.models import Comment, Moderation
     from codesign.proposals.models import Proposal
 
     rows = db.session.execute(
         db.select(Comment, Proposal.district_id).join(Proposal, Proposal.id == Comment.proposal_id)
-        .where(Comment.id.in_(ids), Comment.withdrawn_at.is_(None), Proposal.current_version_id.is_not(None)))
+        .where(Comment.id.in_(ids), Comment.withdrawn_at.is_(None), Comment.moderation == Moderation.VISIBLE,
+               Proposal.current_version_id.is_not(None)))
     return [
         Doc(key=f"comment:{comment.id}", subject=subject("comment", comment.id), type="comment",
             district_id=district_id, language=comment.language, title="", body=comment.body,

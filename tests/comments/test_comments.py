@@ -315,7 +315,7 @@ def test_flag_a_comment_once_with_a_reason(app, make_user, proposal_id):
 
     lucia = signed_in(app, make_user, "lucia")
     amal = signed_in(app, make_user, "amal")
-    post(lucia, proposal_id, body="Call me at 555-0100 about this")
+    post(lucia, proposal_id, body="My neighbour Sam Ortiz agrees with this")
     comment_id = comments(app)[0].id
     flag_url = url(proposal_id, f"comments/{comment_id}/flag")
     page_url = url(proposal_id, f"comments/{comment_id}/")
