@@ -107,7 +107,7 @@ def _init_extensions(app: Flask) -> None:
         if not ident.isdigit() or not token:
             return None
         user = db.session.get(User, int(ident))
-        if user is None or user.session_token != token:
+        if user is None or user.session_token != token or user.erased_at is not None:
             return None
         return user
 

@@ -16,6 +16,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(packet_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(search_worker_command)
+    app.cli.add_command(anonymize_inactive_command)
 
 
 @click.command("init")
@@ -194,3 +195,27 @@ def search_worker_command():
 
     click.echo(f"Applying search changes every {current_app.config['SEARCH_INTERVAL']} s; Ctrl-C stops.")
     service.run_worker(current_app._get_current_object())
+
+
+@click.command("anonymize-inactive")
+@click.option("--months", type=int, default=None, help="Inactive for this long (default: INACTIVE_ACCOUNT_MONTHS).")
+@with_appcontext
+def anonymize_inactive_command(months: int | None):
+    """Warn people a month ahead, then anonymize accounts unused for INACTIVE_ACCOUNT_MONTHS (run
+    it daily from a scheduler; running it twice the same day changes nothing more)."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from codesign.db import utcnow
+    from codesign.mydata import service
+    from codesign.mydata.emails import send_inactivity_notice
+
+    months = months or current_app.config["INACTIVE_ACCOUNT_MONTHS"]
+    if months < 2:
+        raise click.BadParameter("must be at least 2 (people are told a month ahead)", param_hint="--months")
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        erased = service.anonymize_inactive(months)
+        warned = service.notify_inactive(
+            months, lambda user: send_inactivity_notice(user, utcnow() + timedelta(days=31)))
+    click.echo(f"{erased} inactive accounts anonymized; {warned} people told a month ahead.")

@@ -55,6 +55,12 @@ class DefaultConfig:
     SESSION_LIFETIME_HOURS = 720
     SESSION_IDLE_MINUTES_STAFF = 60
     SESSION_LIFETIME_HOURS_STAFF = 12
+    # Accounts nobody has signed in to for this many months are anonymized by
+    # `flask anonymize-inactive` (run it daily from a scheduler); people with an email are told a
+    # month before.
+    INACTIVE_ACCOUNT_MONTHS = 24
+    # Where people reach this site, for links in emails sent outside a request (the CLI jobs).
+    PUBLIC_URL = "http://localhost:5000"
     # Password hashing cost: "default" (argon2id, RFC 9106 low-memory) or "cheapest" (tests only).
     PASSWORD_HASH_PROFILE = "default"
 

@@ -59,6 +59,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When we emailed that this inactive account will be anonymized (cleared at sign-in).
+    inactivity_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An erased account keeps only its number (so that no new account ever takes it) and this.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Opted in to an email when the district answers their input (only with an email).
     email_when_answered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 

@@ -71,7 +71,7 @@ def find_user_by_login(login: str) -> User | None:
     if not value:
         return None
     column = User.email if "@" in value else User.username
-    return db.session.scalar(db.select(User).where(column == value))
+    return db.session.scalar(db.select(User).where(column == value, User.erased_at.is_(None)))
 
 
 def register_user(
@@ -130,6 +130,7 @@ def authenticate(login: str, password: str) -> User | None:
 def record_sign_in(user: User) -> None:
     """Remember when the person last signed in (inactive accounts are anonymized later)."""
     user.last_login_at = utcnow()
+    user.inactivity_notice_at = None  # back in time: the account stays
     db.session.commit()
 
 

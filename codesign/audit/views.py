@@ -24,8 +24,9 @@ def index():
     """Who did what, newest first, by district and by kind of action."""
     district_id, action = _filters()
     page = max(request.args.get("page", 1, type=int), 1)
+    pagination = service.events(district_id=district_id, action=action, page=page)
     return render_template(
-        "audit/index.html", pagination=service.events(district_id=district_id, action=action, page=page),
+        "audit/index.html", pagination=pagination, people=service.people_named(pagination.items),
         district_choices=[(d.id, d.name, d.default_locale) for d in list_districts()],
         action_choices=service.actions(), district_id=district_id, action=action,
     )

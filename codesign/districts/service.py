@@ -133,7 +133,7 @@ def grant_role(district: District, user: User, role: Role) -> Membership:
         return existing
     membership = Membership(district=district, user=user, role=role)
     db.session.add(membership)
-    audit("role.grant", f"user:{user.id}", district_id=district.id, after={"role": role, "user": user.username})
+    audit("role.grant", f"user:{user.id}", district_id=district.id, after={"role": role})
     db.session.commit()
     return membership
 

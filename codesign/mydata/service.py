@@ -1,8 +1,12 @@
 """Everything one person contributed, gathered in a fixed number of queries."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from codesign.accounts.models import StakeholderGroup, User
+from codesign.db import utcnow
 from codesign.extensions import db
 
 
@@ -132,3 +136,89 @@ def collect(user) -> MyData:
             .where(ContentTranslationRequest.requester == me).order_by(ContentTranslationRequest.id))),
     ]
     return data
+
+
+def erase_account(user, *, withdraw_comments: bool) -> None:
+    """Erase an account and everything that ties a row to the person, in one transaction.
+
+    Comments stay as anonymous text or are withdrawn, as the person chooses; votes, survey answers,
+    "me too"s, reports and requests stay in the counts with no link to anyone; roles end; the
+    account's name, email, password, preferences and session token are deleted, so every signed-in
+    session ends. Audit events of actions the person took as staff, board member, facilitator or
+    admin keep the username they were recorded with (who decided must stay on the record).
+    """
+    from codesign.comments.models import Comment
+    from codesign.content_translations.models import (
+        ContentTranslationRequest,
+        TranslationRequest,
+    )
+
+    user_id = user.id
+    if withdraw_comments:
+        now = utcnow()
+        for comment in db.session.scalars(db.select(Comment).where(Comment.author_id == user_id,
+                                                                   Comment.withdrawn_at.is_(None))):
+            comment.body = comment.moderated_body = ""  # through the ORM, so search forgets them too
+            comment.withdrawn_at = now
+        db.session.flush()
+    # Requests are keyed by "user:<id>"; each becomes a key of its own row, tied to nobody.
+    for model in (TranslationRequest, ContentTranslationRequest):
+        db.session.execute(db.update(model).where(model.requester == f"user:{user_id}")
+                           .values(requester=db.literal("erased:") + db.cast(model.id, db.String)))
+    # Every other reference to the account, found from the schema so that a new table is not missed.
+    for column, on_delete in _references_to_users():
+        statement = (db.delete(column.table) if on_delete == "CASCADE"
+                     else db.update(column.table).values({column.name: None}))
+        db.session.execute(statement.where(column == user_id))
+    # The row stays as a number with nothing in it, so the number is never given to anyone else
+    # (an audit event's "user:<id>" must never come to mean a new person).
+    now = utcnow()
+    db.session.execute(db.update(User).where(User.id == user_id).values(
+        username=f"erased-{secrets.token_hex(8)}!", email=None, display_name="", password_hash="!",
+        stakeholder_group=StakeholderGroup.COMMUNITY_MEMBER, preferred_locale="en", is_admin=False,
+        session_token=secrets.token_urlsafe(24), last_login_at=None, inactivity_notice_at=None,
+        email_when_answered=False, created_at=now, erased_at=now))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def _references_to_users():
+    """(column, ON DELETE rule) of every foreign key to user.id."""
+    for table in db.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "user":
+                yield fk.parent, (fk.ondelete or "").upper()
+
+
+def inactive_since(months: int):
+    return utcnow() - timedelta(days=round(months * 30.44))
+
+
+def _last_seen():
+    return db.func.coalesce(User.last_login_at, User.created_at)
+
+
+def notify_inactive(months: int, send) -> int:
+    """Tell people with an email, a month ahead, that their unused account will be anonymized.
+    `send(user)` returns whether the email went; only those are marked as told."""
+    warned = 0
+    for user in db.session.scalars(db.select(User).where(
+            _last_seen() < inactive_since(months - 1), User.email.is_not(None), User.erased_at.is_(None),
+            User.inactivity_notice_at.is_(None)).order_by(User.id)):
+        if send(user):
+            user.inactivity_notice_at = utcnow()
+            warned += 1
+    db.session.commit()
+    return warned
+
+
+def anonymize_inactive(months: int) -> int:
+    """Erase accounts unused for `months` (comments stay as anonymous text). People with an email
+    are erased only once told at least a month earlier."""
+    told_in_time = utcnow() - timedelta(days=30)
+    ids = list(db.session.scalars(db.select(User.id).where(
+        _last_seen() < inactive_since(months), User.erased_at.is_(None),
+        db.or_(User.email.is_(None), User.inactivity_notice_at <= told_in_time))))
+    for user_id in ids:
+        erase_account(db.session.get(User, user_id), withdraw_comments=False)
+    return len(ids)

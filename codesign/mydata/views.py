@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 
-from flask import render_template
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
 
+from codesign.accounts.service import check_password
 from codesign.downloads import download
 from codesign.mydata import bp, service
+from codesign.mydata.forms import DeleteAccountForm
 
 
 def _labels() -> dict:
@@ -38,3 +41,22 @@ def export():
     data = service.collect(current_user).as_dict()
     return download(json.dumps(data, ensure_ascii=False, indent=1), "application/json",
                     f"codesign-{current_user.username}.json")
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    """Delete the account: personal data goes, contributions stay in the counts tied to nobody."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not check_password(user, form.password.data):
+            form.password.errors = [*form.password.errors, _("That is not your password.")]
+        else:
+            logout_user()
+            service.erase_account(user, withdraw_comments=form.comments.data == "withdraw")
+            session.clear()
+            flash(_("Your account is deleted. Thank you for taking part."), "success")
+            return redirect(url_for("main.home"), code=303)
+    data = service.collect(current_user)
+    return render_template("mydata/delete.html", form=form, data=data), 422 if form.errors else 200

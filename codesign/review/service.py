@@ -82,6 +82,7 @@ def participation(proposal: Proposal, threshold: int) -> Participation:
     paper = db.session.execute(
         db.select(SurveyResponse.stakeholder_group, SurveyResponse.language, db.func.count())
         .where(SurveyResponse.survey_id.in_(survey_ids), SurveyResponse.user_id.is_(None),
+               SurveyResponse.channel != Channel.ONLINE,  # an erased account's answers are not paper
                SurveyResponse.session_id.is_(None))  # paper forms from a session are its attendees
         .group_by(SurveyResponse.stakeholder_group, SurveyResponse.language)).all()
     comments = _count_by(db.select(Comment.stakeholder_group, db.func.count()).where(Comment.proposal_id == proposal.id)
