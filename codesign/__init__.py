@@ -142,11 +142,13 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.search.views import bp as search_bp
     from codesign.search.views import district_bp as district_search_bp
     from codesign.surveys.views import bp as surveys_bp
+    from codesign.twofactor.views import bp as twofactor_bp
     from codesign.votes.views import bp as votes_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(mydata_bp)
+    app.register_blueprint(twofactor_bp)
     app.register_blueprint(districts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)

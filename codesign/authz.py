@@ -30,6 +30,12 @@ def has_role(user, district: District | None, *roles: Role) -> bool:
     """True if the person is a platform admin or holds any of roles in the district."""
     if user is None or not user.is_authenticated:
         return False
+    if district is not None and district.require_two_factor and not user.two_factor:
+        # The district requires two-step sign-in of staff and board members: without it, those
+        # roles (even an admin's) do not count here.
+        roles = tuple(role for role in roles if role not in (Role.STAFF, Role.BOARD))
+        if not roles:
+            return False
     if user.is_admin:
         return True
     if district is None:

@@ -17,6 +17,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reindex_command)
     app.cli.add_command(search_worker_command)
     app.cli.add_command(anonymize_inactive_command)
+    app.cli.add_command(two_factor_off_command)
 
 
 @click.command("init")
@@ -219,3 +220,22 @@ def anonymize_inactive_command(months: int | None):
         warned = service.notify_inactive(
             months, lambda user: send_inactivity_notice(user, utcnow() + timedelta(days=31)))
     click.echo(f"{erased} inactive accounts anonymized; {warned} people told a month ahead.")
+
+
+@click.command("two-factor-off")
+@click.argument("username")
+@with_appcontext
+def two_factor_off_command(username: str):
+    """Switch two-step sign-in off for someone who lost their phone (after checking who they are)."""
+    from codesign.accounts.service import find_user_by_login
+    from codesign.audit.service import record
+    from codesign.extensions import db
+
+    user = find_user_by_login(username)
+    if user is None or not user.two_factor:
+        raise click.ClickException(f"No account {username!r} with two-step sign-in on.")
+    user.totp_secret = None
+    user.totp_last_step = None
+    record("account.two_factor_off", f"user:{user.id}", after={"by": "command line"})
+    db.session.commit()
+    click.echo(f"Two-step sign-in is off for {user.username}; they can set it up again after signing in.")

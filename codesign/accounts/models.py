@@ -61,6 +61,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When we emailed that this inactive account will be anonymized (cleared at sign-in).
     inactivity_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-step sign-in: the authenticator app's shared secret (base32), and the last 30-second
+    # time step whose code was used, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     # An erased account keeps only its number (so that no new account ever takes it) and this.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Opted in to an email when the district answers their input (only with an email).
@@ -69,6 +73,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     def get_id(self) -> str:
         """Flask-Login stores id and token together; a changed token signs every session out."""
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def name(self) -> str:

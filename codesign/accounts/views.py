@@ -27,6 +27,7 @@ from codesign.districts.service import district_for_registration, districts_with
 from codesign.extensions import limiter
 from codesign.forms import add_error, flash_form_errors
 from codesign.i18n import current_locale_code, normalize_locale
+from codesign.twofactor.service import SECURED_ROLES
 from codesign.urls import safe_next_url
 
 ACCOUNT_ERRORS = {
@@ -47,6 +48,20 @@ def _register_limit() -> str:
 
 def _login_name_key() -> str:
     return "login:" + (request.form.get("login") or "").strip().lower()[:254]
+
+
+def finish_sign_in(user, next_url: str | None):
+    """Sign in (the password, and the code if they use one, were right) and go on; someone whose
+    district requires two-step sign-in and who has not set it up is sent to do so."""
+    from codesign.twofactor.service import requiring_districts
+
+    _sign_in(user)
+    if not user.two_factor and requiring_districts(user):
+        flash(_("You are signed in. Your district asks staff and board members to use two-step sign-in: "
+                "set it up now to use your role."), "warning")
+        return redirect(url_for("twofactor.setup"), code=303)
+    flash(_("You are signed in."), "success")
+    return redirect(safe_next_url(next_url), code=303)
 
 
 def _sign_in(user) -> None:
@@ -109,9 +124,9 @@ def login():
     if form.validate_on_submit():
         user = service.authenticate(form.login.data, form.password.data)
         if user is not None:
-            _sign_in(user)
-            flash(_("You are signed in."), "success")
-            return redirect(safe_next_url(request.args.get("next")), code=303)
+            from codesign.twofactor.views import after_password
+
+            return after_password(user)
         # One message whether or not the account exists, so nobody can probe for accounts.
         form.form_errors.append(_("That username or email and password do not match an account."))
     return render_template("accounts/login.html", form=form), 422 if form.errors or form.form_errors else 200
@@ -133,8 +148,10 @@ def logout():
 def account():
     """The signed-in person's account page."""
     form = EmailPreferencesForm(obj=current_user)
+    roles = districts_with_roles(current_user._get_current_object())
     return render_template(
-        "accounts/account.html", roles=districts_with_roles(current_user._get_current_object()), email_form=form,
+        "accounts/account.html", roles=roles, email_form=form,
+        two_factor_eligible=current_user.is_admin or any(role in SECURED_ROLES for _district, role in roles),
     )
 
 

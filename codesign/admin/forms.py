@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -99,6 +100,11 @@ class DistrictForm(Form):
                        "several with commas."),
         validators=[length(max=FORMAT_MAX), no_control_characters, valid_student_id_formats],
         filters=[strip_filter],
+    )
+
+    require_two_factor = BooleanField(
+        _l("Staff and board members must use two-step sign-in"),
+        description=_l("Their roles here work only once they sign in with a code from an authenticator app."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -32,6 +32,7 @@ def _district_fields(form: DistrictForm) -> dict:
         suppression_threshold=form.suppression_threshold.data,
         privacy_contact=form.privacy_contact.data or "",
         student_id_formats=form.student_id_formats.data or "",
+        require_two_factor=bool(form.require_two_factor.data),
     )
 
 

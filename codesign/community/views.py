@@ -42,6 +42,7 @@ from codesign.districts.service import local_to_utc, utc_to_local
 from codesign.extensions import db, limiter
 from codesign.forms import Form, SelectChoice, add_error, flash_form_errors
 from codesign.i18n import CONTENT_LANGUAGES, text_direction
+from codesign.qr import qr_svg
 from codesign.suppression import show_count
 from codesign.votes.models import STANCE_LABELS, Stance
 
@@ -335,8 +336,8 @@ def kit(session_id: int, locale: str):
             questions = surveys.questions_of(survey)
             linked_surveys.append((survey, questions, surveys.localize(survey, questions, locale, g.district.default_locale)))
     with force_locale(locale):
-        qr_codes = {p.id: _qr_svg(url_for("proposals.show", proposal_id=p.id, lang=locale, _external=True))
-                    for p in proposals}
+        urls = {p.id: url_for("proposals.show", proposal_id=p.id, lang=locale, _external=True) for p in proposals}
+        qr_codes = {pid: qr_svg(url, title=url) for pid, url in urls.items()}
         return render_template(
             "community/kit.html", item=item, proposals=proposals, locale=locale, paper=paper,
             kit_dir=text_direction(locale), card_fields=DATA_CARD_FIELDS, kind_labels=KIND_LABELS,
@@ -346,19 +347,6 @@ def kit(session_id: int, locale: str):
             texts=localize_all(KINDS["session"], [item], locale, g.district.default_locale)[item.id],
             original_lang=g.district.default_locale, scale_labels=SCALE_LABELS,
         )
-
-
-def _qr_svg(url: str):
-    """A QR code as inline SVG (segno), so the kit needs no image requests."""
-    import io
-
-    import segno
-    from markupsafe import Markup
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True, border=2,
-                                    title=url, svgclass="qr")
-    return Markup(buffer.getvalue().decode())
 
 
 # ---------------------------------------------------------------- recording

@@ -48,6 +48,8 @@ class District(TimestampMixin, db.Model):
     # How the district's student ID numbers look ("S#######": # a digit, @ a letter), comma
     # separated; comments containing one are held for a moderator.
     student_id_formats: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Staff and board members must use two-step sign-in to act as such here.
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         sa.CheckConstraint("suppression_threshold >= 1", name="suppression_threshold_positive"),

@@ -67,6 +67,7 @@ def create_district(
     suppression_threshold: int = 10,
     privacy_contact: str = "",
     student_id_formats: str = "",
+    require_two_factor: bool = False,
 ) -> District:
     """Create a district; its default language is always among those it offers."""
     slug = slug.strip().lower()
@@ -74,7 +75,7 @@ def create_district(
         raise DistrictError("slug", "slug_taken")
     district = District(slug=slug)
     _apply(district, name, language_codes, default_locale, timezone, suppression_threshold,
-           privacy_contact, student_id_formats)
+           privacy_contact, student_id_formats, require_two_factor)
     db.session.add(district)
     db.session.flush()
     audit("district.create", f"district:{district.id}", district_id=district.id, after=_settings(district))
@@ -92,11 +93,12 @@ def update_district(
     suppression_threshold: int,
     privacy_contact: str,
     student_id_formats: str = "",
+    require_two_factor: bool = False,
 ) -> District:
     """Change a district's settings."""
     before = _settings(district)
     _apply(district, name, language_codes, default_locale, timezone, suppression_threshold,
-           privacy_contact, student_id_formats)
+           privacy_contact, student_id_formats, require_two_factor)
     audit("district.update", f"district:{district.id}", district_id=district.id, before=before,
           after=_settings(district))
     db.session.commit()
@@ -105,10 +107,11 @@ def update_district(
 
 def _settings(district) -> dict:
     return {"name": district.name, "languages": district.language_codes, "default": district.default_locale, "timezone": district.timezone, "threshold": district.suppression_threshold, "contact": district.privacy_contact,
-            "student_id_formats": district.student_id_formats}
+            "student_id_formats": district.student_id_formats, "require_two_factor": district.require_two_factor}
 
 
-def _apply(district, name, language_codes, default_locale, timezone, threshold, contact, student_id_formats):
+def _apply(district, name, language_codes, default_locale, timezone, threshold, contact, student_id_formats,
+           require_two_factor):
     if default_locale not in language_codes:
         raise DistrictError("default_locale", "default_not_offered")
     district.name = name.strip()
@@ -118,6 +121,7 @@ def _apply(district, name, language_codes, default_locale, timezone, threshold, 
     district.suppression_threshold = threshold
     district.privacy_contact = contact.strip()
     district.student_id_formats = ", ".join(parse_formats(student_id_formats))
+    district.require_two_factor = require_two_factor
 
 
 def grant_role(district: District, user: User, role: Role) -> Membership:
