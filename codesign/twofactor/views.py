@@ -50,6 +50,8 @@ def code():
     """The second step of signing in: the code from the authenticator app."""
     from codesign.accounts.views import finish_sign_in
 
+    if current_user.is_authenticated:  # already in: nothing to do here
+        return redirect(url_for("main.home"))
     user, pending = _pending_user()
     if user is None:
         session.pop(PENDING, None)
