@@ -175,16 +175,6 @@ def queue(district) -> Queue:
     return Queue(items(held), items(flagged), items(hidden), hidden_total)
 
 
-def waiting_count(district) -> int:
-    """How many comments wait for a decision (held, or reported since the last decision)."""
-    held = (db.select(Comment.id).join(Proposal, Proposal.id == Comment.proposal_id)
-            .where(Proposal.district_id == district.id, Comment.withdrawn_at.is_(None),
-                   db.or_(Comment.moderation == Moderation.HELD,
-                          db.and_(Comment.moderation == Moderation.VISIBLE,
-                                  db.exists().where(_new_flags())))))
-    return db.session.scalar(db.select(db.func.count()).select_from(held.subquery()))
-
-
 def hidden_counts(proposal_id: int) -> dict[HideCategory, int]:
     """Comments on a proposal hidden by moderators, by category (shown publicly)."""
     counts = {}
