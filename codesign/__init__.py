@@ -215,9 +215,11 @@ def _register_request_hooks(app: Flask) -> None:
     from codesign.db import utcnow
     from codesign.i18n import content_span, language_label
     from codesign.richtext import render_markdown
+    from codesign.text import isolated
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["content"] = content_span
+    app.jinja_env.filters["isolated"] = isolated
     app.jinja_env.globals["language_label"] = language_label
     app.jinja_env.globals.update(
         current_path=lambda: request.full_path.rstrip("?"),

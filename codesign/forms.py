@@ -1,19 +1,24 @@
 """Form pieces shared by every feature: translated validators and safe text fields."""
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from flask_babel import get_domain
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, ValidationError
+from wtforms import (
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-# Control characters other than tab, newline and carriage return never belong in text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from codesign.text import CONTROL as _CONTROL
+from codesign.text import one_line
 
 
 def required():
@@ -79,11 +84,19 @@ WTFORMS_MESSAGES = (
 
 
 class Form(FlaskForm):
-    """Base of every form: CSRF from Flask-WTF, every message from our catalogs."""
+    """Base of every form: CSRF from Flask-WTF, every message from our catalogs, and one-line
+    text inputs kept to one line."""
 
     class Meta:
         def get_translations(self, form):
             return _CatalogTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, TextAreaField):
+                filters = (one_line, *unbound_field.kwargs.get("filters", ()))
+                return unbound_field.bind(form=form, **options, filters=filters)
+            return unbound_field.bind(form=form, **options)
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -19,7 +19,7 @@ def build_message(to: str, subject: str, text: str, html: str | None = None, *, 
     message = EmailMessage()
     message["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = " ".join(str(subject).split())  # one line, whatever a title holds
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(text)
     if html is not None:

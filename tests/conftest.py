@@ -89,6 +89,11 @@ def app(database_url, instance_path):
 def clean_state(request, app):
     """Every test starts with empty tables and fresh rate limits, whatever ran before."""
     yield
+    clean_tables(app)
+
+
+def clean_tables(app) -> None:
+    """Empty every table, reset rate limits and forget captured email."""
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as conn:

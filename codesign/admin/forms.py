@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -28,6 +29,7 @@ from codesign.forms import (
 )
 from codesign.i18n import SUPPORTED_LOCALES
 from codesign.moderation.pii import FORMAT_MAX, parse_formats, valid_format
+from codesign.text import isolated
 
 
 class CheckboxListField(SelectMultipleField):
@@ -45,8 +47,10 @@ def valid_timezone(form, field):
 def valid_student_id_formats(form, field):
     for item in parse_formats(field.data or ""):
         if not valid_format(item):
-            raise ValidationError(_l("“%(format)s” is not a format: use 3 to 30 characters, with # for each "
-                                     "digit and @ for each letter.", format=item))
+            # gettext, not lazy_gettext: a lazy string passes for safe HTML, and this one quotes what
+            # was typed (isolated, so its direction cannot reorder the sentence).
+            raise ValidationError(_("“%(format)s” is not a format: use 3 to 30 characters, with # for each "
+                                    "digit and @ for each letter.", format=isolated(item)))
 
 
 def _locale_choices():

@@ -40,6 +40,7 @@ from codesign.extensions import db
 from codesign.i18n import CONTENT_LANGUAGES
 from codesign.moderation.service import screen
 from codesign.proposals.models import Proposal, ProposalVersion
+from codesign.text import without_controls
 from codesign.votes.models import Stance
 
 CSV_COLUMNS = ("proposal", "kind", "section", "stakeholder_group", "language", "comment")
@@ -365,7 +366,7 @@ def check_comment_rows(session: Session, rows: list[dict], *, first_row: int = 1
     proposals = {p.id: p for p in proposals_of(session)}
     clean, errors = [], []
     for number, row in enumerate(rows, start=first_row):
-        values = {key: str(row.get(key) or "").strip() for key in CSV_COLUMNS}
+        values = {key: without_controls(str(row.get(key) or "")).strip() for key in CSV_COLUMNS}
         if not any(values.values()) or (form_rows and not values["comment"]):
             continue
         row_errors = []

@@ -31,6 +31,7 @@ from codesign.proposals.models import (
     ProposalStatus,
     ProposalVersion,
 )
+from codesign.text import without_controls
 
 FIELDS = VERSION_TEXT_FIELDS  # title, summary, body and the data card
 TEXT_MAX = 50_000
@@ -148,7 +149,7 @@ def store_texts(existing: dict, make_row, texts: dict[str, str], seen: dict[str,
     now = utcnow()
     translator_id = translator.id if translator else None
     for name, text in texts.items():
-        text = text.replace("\r\n", "\n").strip()
+        text = without_controls(text).replace("\r\n", "\n").strip()
         row = existing.get(name)
         if not text:
             if row is not None:

@@ -20,6 +20,7 @@ from codesign.responselog import bp, service
 from codesign.responselog.emails import email_answered
 from codesign.responselog.forms import ContestForm, EntryForm
 from codesign.responselog.models import Outcome, ResponseEntry
+from codesign.text import isolated
 
 LOG_ERRORS = {
     "bad_version": _l("Choose a version change of this proposal."),
@@ -177,7 +178,9 @@ def edit_entry(proposal_id: int, entry_id: int):
     linked = set(service.linked_comment_ids(draft))
     form = _entry_form(proposal, draft)
     form.comments.choices = [(c.id, c.body[:200] or _("(withdrawn)")) for c in shown]
-    form.questions.choices = [(q.id, f"{title}: {q.prompt}") for q, title in service.question_choices(proposal)]
+    # An <option> holds no elements: Unicode isolates keep each text's direction to itself.
+    form.questions.choices = [(q.id, f"{isolated(title)}: {isolated(q.prompt)}")
+                              for q, title in service.question_choices(proposal)]
     if not form.is_submitted():
         form.comments.data = [c.id for c in shown if c.id in linked]
         form.questions.data = service.linked_question_ids(draft)

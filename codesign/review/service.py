@@ -30,6 +30,7 @@ from codesign.suppression import (
     suppress_table,
 )
 from codesign.surveys.models import Survey, SurveyResponse
+from codesign.text import one_line, without_controls
 from codesign.votes.models import Stance, Vote
 
 UNKNOWN = "unknown"  # language not recorded (people counted at sessions)
@@ -174,7 +175,7 @@ def save_reference_shares(district, dimension: Dimension, values: dict[str, str]
     db.session.execute(db.delete(ReferenceShare).where(ReferenceShare.district_id == district.id,
                                                        ReferenceShare.dimension == dimension))
     db.session.add_all(ReferenceShare(district_id=district.id, dimension=dimension, key=key, percent=number,
-                                      source=source.strip()) for key, number in parsed.items())
+                                      source=without_controls(one_line(source)).strip()) for key, number in parsed.items())
     db.session.commit()
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from codesign.extensions import htmx, limiter
 from codesign.search import bp, district_bp, service
 from codesign.search.filters import choices, filters_from
+from codesign.text import one_line
 
 TYPE_LABELS = {
     "proposal": _l("Proposals"),
@@ -19,7 +20,7 @@ TYPE_LABELS = {
 
 def _search_page():
     district = getattr(g, "district", None)
-    raw = request.args.get("q", "")
+    raw = one_line(request.args.get("q", ""))
     filters, ignored = filters_from(request.args, district)
     page = request.args.get("page", 1, type=int)
     found = service.search(raw, filters, page)

@@ -31,6 +31,7 @@ from codesign.surveys.models import (
     SurveyText,
     TextReview,
 )
+from codesign.text import one_line, without_controls
 
 
 class SurveyError(Exception):
@@ -385,7 +386,7 @@ def parse_answers(questions: list[SurveyQuestion], form) -> ParsedAnswers:
             values = [v for v in form.getlist(name) if v]
             if question.kind == QuestionKind.SINGLE and len(values) > 1:
                 error = "one_choice"
-            other_text = (form.get(f"{name}-other") or "").strip()
+            other_text = without_controls(one_line(form.get(f"{name}-other") or "")).strip()
             for value in dict.fromkeys(values):
                 if value == "other" and question.allow_other:
                     if not other_text:
@@ -421,7 +422,10 @@ def parse_answers(questions: list[SurveyQuestion], form) -> ParsedAnswers:
                 else:
                     rows = [{"option_id": oid, "rank": int(r)} for oid, r in ranks.items()]
         else:
-            text = (form.get(name) or "").replace("\r\n", "\n").strip()
+            text = without_controls(form.get(name) or "").replace("\r\n", "\n")
+            if question.kind == QuestionKind.SHORT_TEXT:
+                text = one_line(text)
+            text = text.strip()
             limit = SHORT_TEXT_MAX if question.kind == QuestionKind.SHORT_TEXT else LONG_TEXT_MAX
             if len(text) > limit:
                 error = "too_long"

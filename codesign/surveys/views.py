@@ -51,6 +51,7 @@ from codesign.surveys.models import (
     TextReview,
 )
 from codesign.surveys.results import ALL, BREAKDOWNS, OTHER, survey_results
+from codesign.text import one_line
 
 SURVEY_ERRORS = {
     "bad_proposal": _l("Choose a proposal of this district."),
@@ -348,7 +349,7 @@ def edit_question(survey_id: int, question_id: int):
         corrections = None
         lines = form.option_lines()
         if answered:
-            corrections = {option.id: request.form.get(f"option-{option.id}", option.label)
+            corrections = {option.id: one_line(request.form.get(f"option-{option.id}", option.label))
                            for option in question.options}
             lines = None
         try:
