@@ -83,7 +83,8 @@ def collect(user) -> MyData:
     data.comments = [{
         "id": c.id, **_proposal(titles, c.proposal_id),
         "reply_to": c.parent_id, "kind": c.kind.value, "section": c.section,
-        "language": c.language, "text": c.body, "withdrawn": c.withdrawn,
+        "language": c.language, "text": c.moderated_body or c.body, "withdrawn": c.withdrawn,
+        "moderation": c.moderation.value, "hidden_as": c.hidden_category.value if c.hidden_category else None,
         "written_at": c.created_at.isoformat(), "edited_at": c.edited_at.isoformat() if c.edited_at else None,
         "status": c.disposition.value, "district_answer": c.official_answer,
     } for c in comments]

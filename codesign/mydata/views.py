@@ -15,7 +15,7 @@ from codesign.mydata.forms import DeleteAccountForm
 
 def _labels() -> dict:
     from codesign.accounts.models import STAKEHOLDER_LABELS
-    from codesign.comments.models import DISPOSITION_LABELS, KIND_LABELS
+    from codesign.comments.models import DISPOSITION_LABELS, HIDE_CATEGORY_LABELS, KIND_LABELS
     from codesign.districts.models import ROLE_LABELS
     from codesign.votes.models import STANCE_LABELS
 
@@ -24,7 +24,7 @@ def _labels() -> dict:
 
     return {"group_labels": by_value(STAKEHOLDER_LABELS), "kind_labels": by_value(KIND_LABELS),
             "disposition_labels": by_value(DISPOSITION_LABELS), "stance_labels": by_value(STANCE_LABELS),
-            "role_labels": by_value(ROLE_LABELS)}
+            "role_labels": by_value(ROLE_LABELS), "hide_labels": by_value(HIDE_CATEGORY_LABELS)}
 
 
 @bp.route("/")

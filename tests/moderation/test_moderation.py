@@ -52,6 +52,10 @@ def test_personal_information_is_held_and_the_author_told_why_in_their_language(
     assert "555-123-4567" not in client.get(url(pid, "record/comments.csv")).get_data(as_text=True)
     search = client.get("/d/riverside/search?q=bus+data").get_data(as_text=True)
     assert "555-123-4567" not in search
+    # It is still theirs: on "what happened to my input" and in their data.
+    assert PHONE in lucia.get("/account/input").get_data(as_text=True)
+    mine = json.loads(lucia.get("/account/data/data.json").get_data(as_text=True))["comments"][0]
+    assert (mine["text"], mine["moderation"]) == (PHONE, "held")
     # Nobody can agree with, report or reply to text they cannot read.
     amal = signed_in(app, make_user, "amal")
     comment_page = url(pid, f"comments/{comment.id}/")
