@@ -46,6 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
+    from codesign import assets
+
+    assets.init_app(app, STATIC_DIR)
+
     from codesign.cli import register_commands
 
     register_commands(app)
@@ -177,7 +181,7 @@ def _register_request_hooks(app: Flask) -> None:
         offered_locales,
         text_direction,
     )
-    from codesign.security import set_security_headers
+    from codesign.security import conditional_get, set_security_headers
 
     @app.before_request
     def notice_tampered_session():
@@ -186,6 +190,7 @@ def _register_request_hooks(app: Flask) -> None:
                   "error")
 
     app.after_request(set_security_headers)
+    app.after_request(conditional_get)
 
     from codesign.accounts.sessions import enforce as end_expired_sessions
 
