@@ -44,8 +44,9 @@ def pattern(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(keys)
 
 
-def crawl(browser: Browser) -> dict[str, list[str]]:
-    """Visit every page type reachable from the home page; return problems by URL."""
+def crawl(browser: Browser) -> tuple[dict[str, list[str]], list[str]]:
+    """Visit every page type reachable from the home page; return problems by URL, and the
+    URLs visited."""
     problems: dict[str, list[str]] = {}
     queue, seen, per_pattern = ["/"], set(), {}
     while queue and len(seen) < MAX_PAGES:
@@ -82,7 +83,7 @@ def crawl(browser: Browser) -> dict[str, list[str]]:
         if found:
             problems[url] = found
     assert len(seen) > 40, f"the crawl reached only {len(seen)} pages"
-    return problems
+    return problems, sorted(seen)
 
 
 @pytest.fixture
@@ -98,5 +99,5 @@ def test_every_reachable_page_is_safe_and_loads_nothing_from_elsewhere(app, demo
     browser = Browser(app.test_client())
     if role:
         browser.sign_in(role, "codesign-demo")
-    problems = crawl(browser)
+    problems, _visited = crawl(browser)
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
