@@ -106,6 +106,18 @@ def clean_tables(app) -> None:
         app.extensions.pop("codesign.outbox", None)
 
 
+def text_columns(engine):
+    """Every column that holds text in this database (a type that is text on one database and
+    something else on the other, like the search index's id lists, counts as what it is here)."""
+    for table in _db.metadata.sorted_tables:
+        for column in table.columns:
+            kind = column.type.dialect_impl(engine.dialect)
+            if isinstance(kind, sa.TypeDecorator):
+                kind = kind.load_dialect_impl(engine.dialect)
+            if isinstance(kind, sa.String):
+                yield table, column
+
+
 def _clear_audit_log(conn) -> None:
     """The audit log refuses deletes (a trigger): tests start it afresh by other means."""
     from codesign.audit.models import GUARDS, UNGUARDS

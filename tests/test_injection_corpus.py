@@ -55,7 +55,7 @@ import sqlalchemy as sa
 
 from codesign.db import utcnow
 from codesign.extensions import db, limiter
-from tests.conftest import CSRF_RE, clean_tables
+from tests.conftest import CSRF_RE, clean_tables, text_columns
 
 # ---------------------------------------------------------------------------- the corpus
 
@@ -1659,11 +1659,9 @@ def _stored(app, field_id: str) -> list[str]:
     found = []
     with app.app_context():
         try:
-            for table in db.metadata.sorted_tables:
-                for column in table.columns:
-                    if isinstance(column.type, sa.String) and db.session.scalar(
-                            sa.select(sa.func.count()).select_from(table).where(column.contains(needle))):
-                        found.append(f"{table.name}.{column.name}")
+            for table, column in text_columns(db.engine):
+                if db.session.scalar(sa.select(sa.func.count()).select_from(table).where(column.contains(needle))):
+                    found.append(f"{table.name}.{column.name}")
         finally:
             db.session.remove()
     return found

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from codesign.db import utcnow
 from codesign.districts.models import Role
 from codesign.extensions import db
-from tests.conftest import Browser
+from tests.conftest import Browser, text_columns
 
 NAME, EMAIL = "zorblat", "zorblat@example.org"
 
@@ -72,12 +72,12 @@ def _ties_to(app, user_id: int) -> list[str]:
                 if any(fk.column.table.name == "user" for fk in column.foreign_keys):
                     if db.session.scalar(sa.select(sa.func.count()).where(column == user_id)):
                         found.append(f"{table.name}.{column.name}")
-                elif isinstance(column.type, sa.String):
-                    for value in (NAME, EMAIL, f"user:{user_id}"):
-                        if (table.name, column.name, value) == ("audit_event", "subject", f"user:{user_id}"):
-                            continue
-                        if db.session.scalar(sa.select(sa.func.count()).where(column.contains(value))):
-                            found.append(f"{table.name}.{column.name} contains {value}")
+        for table, column in text_columns(db.engine):
+            for value in (NAME, EMAIL, f"user:{user_id}"):
+                if (table.name, column.name, value) == ("audit_event", "subject", f"user:{user_id}"):
+                    continue
+                if db.session.scalar(sa.select(sa.func.count()).where(column.contains(value))):
+                    found.append(f"{table.name}.{column.name} contains {value}")
     return found
 
 
