@@ -21,6 +21,19 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_for_several_workers(dbapi_connection, _record) -> None:
+    """On SQLite, let readers and one writer work at once (write-ahead log) and make a writer
+    wait for another instead of failing at once: several gunicorn workers share the file."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(timezone.utc)
