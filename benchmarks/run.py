@@ -1,0 +1,399 @@
+"""The benchmark suite: page weight, queries per page, throughput and latency against a bare
+Flask hello-world, and worker memory. Prints a report and writes it into benchmarks/RESULTS.md.
+
+Run:  .venv/bin/python -m benchmarks.run [--duration 10] [--connections 16] [--no-write]
+
+Data: the demo district grown by benchmarks/data.py (scale 1 is "small"; scale 5 more on top is
+"large"), in SQLite in a temporary folder. Load: gunicorn with sync workers (2 × cores + 1,
+`--no-control-socket`) and wrk on the same machine, each endpoint for --duration seconds after
+a short warm-up; the hello-world app is served and loaded the same way in the same run, and
+every throughput is given as a ratio to it. Needs wrk (Debian: apt-get install wrk).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+SECTION = "## Pages, queries, load and memory"
+FIRST_VIEW_HTML_BUDGET = 14 * 1024
+FIRST_VIEW_BUDGET = 50 * 1024
+REPEAT_VIEW_BUDGET = 14 * 1024
+
+
+# ---------------------------------------------------------------- data
+
+def make_app(instance: Path):
+    os.environ["CODESIGN_INSTANCE_PATH"] = str(instance)
+    from codesign import create_app
+
+    return create_app({"ENV": "testing", "SECRET_KEY": "benchmark-secret", "SEARCH_BACKGROUND": False,
+                       "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory",
+                       "DATABASE_URL": f"sqlite:///{instance / 'codesign.sqlite3'}"})
+
+
+def populate(app, scale: int) -> dict:
+    from flask_migrate import upgrade
+
+    from benchmarks.data import grow
+    from codesign.demo import load_demo
+    from codesign.districts.service import get_district
+    from codesign.search.service import rebuild
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        load_demo()
+    with app.test_request_context():
+        added = grow(get_district("riverside"), scale=scale)
+    with app.app_context():
+        rebuild()
+    return added
+
+
+def ids(app) -> dict:
+    from codesign.extensions import db
+    from codesign.proposals.models import Proposal, ProposalVersion
+    from codesign.responselog.models import ResponseEntry
+
+    with app.app_context():
+        proposal = db.session.scalar(
+            sa.select(Proposal.id).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+            .where(ProposalVersion.title == "Attendance early-warning dashboard"))
+        entry = db.session.scalar(sa.select(sa.func.min(ResponseEntry.sequence)).where(
+            ResponseEntry.published_at.is_not(None)))
+        return {"proposal": proposal, "entry": entry}
+
+
+# Page types a reader, a participant or staff open; (label, url, who).
+def page_types(found: dict) -> list[tuple[str, str, str | None]]:
+    d, p = "/d/riverside", found["proposal"]
+    return [
+        ("District (proposal list)", f"{d}/", None),
+        ("Proposal", f"{d}/proposals/{p}/", None),
+        ("Comments, next page", f"{d}/proposals/{p}/comments/?offset=20", None),
+        ("Version history", f"{d}/proposals/{p}/versions/", None),
+        ("What changed", f"{d}/proposals/{p}/changes", None),
+        ("Response log", f"{d}/log/", None),
+        ("Log entry", f"{d}/log/{found['entry']}", None),
+        ("Sessions", f"{d}/sessions/", None),
+        ("Organizations", f"{d}/organizations/", None),
+        ("Surveys", f"{d}/surveys/", None),
+        ("Search", f"{d}/search?q=attendance", None),
+        ("Privacy", f"{d}/privacy", None),
+        ("My input", "/account/input", "lucia"),
+        ("Review (board)", f"{d}/proposals/{p}/review/", "board"),
+        ("Moderation (staff)", f"{d}/moderation/", "staff"),
+        ("Translations (staff)", f"{d}/translations", "staff"),
+    ]
+
+
+def signed_in_client(app, who: str | None):
+    client = app.test_client()
+    if who:
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        response = client.post("/login", data={"csrf_token": token, "login": who, "password": "codesign-demo"})
+        assert response.status_code == 303, f"could not sign in as {who}"
+    return client
+
+
+# ---------------------------------------------------------------- page weight and queries
+
+def page_weights(app, pages) -> list[dict]:
+    rows = []
+    clients = {}
+    for label, url, who in pages:
+        client = clients.setdefault(who, signed_in_client(app, who))
+        response = client.get(url)
+        html = response.get_data()
+        assert response.status_code == 200, (url, response.status_code)
+        html_gz = len(gzip.compress(html, 6))
+        css = js = 0
+        for ref in re.findall(rb'<link rel="stylesheet" href="([^"]+)"', html):
+            css += _static_size(client, ref.decode())
+        for ref in re.findall(rb'<script src="([^"]+)"', html):
+            js += _static_size(client, ref.decode())
+        rows.append({"label": label, "who": who or "anyone", "html": html_gz, "css": css, "js": js,
+                     "first": html_gz + css + js, "critical": html_gz + css, "repeat": html_gz})
+    return rows
+
+
+def _static_size(client, url: str) -> int:
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    size = len(response.get_data())
+    response.close()
+    return size
+
+
+def query_counts(app, pages) -> dict[str, int]:
+    from codesign.extensions import db
+
+    counts = {}
+    clients = {}
+    with app.app_context():
+        engine = db.engine
+    for label, url, who in pages:
+        client = clients.setdefault(who, signed_in_client(app, who))
+        client.get(url).close()
+        counter = {"n": 0}
+
+        def count(*_args, counter=counter, **_kwargs):
+            counter["n"] += 1
+
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            client.get(url).close()
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        counts[label] = counter["n"]
+    return counts
+
+
+# ---------------------------------------------------------------- load
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, target: str, env: dict, workers: int):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", target, "--workers", str(workers), "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "--log-level", "warning",
+             "--backlog", "2048"],
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not start: {self.process.stderr.read().decode()[-2000:]}")
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    def worker_rss_mb(self) -> list[float]:
+        sizes = []
+        for pid in self.worker_pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        return sizes
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def sign_in_cookie(port: int, who: str) -> tuple[str, str]:
+    """A session cookie and its form token, signed in as who."""
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+    body = urlencode({"csrf_token": token, "login": who, "password": "codesign-demo"})
+    connection.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 303, f"sign-in as {who} failed: {response.status}"
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    connection.request("GET", "/account", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+    if response.getheader("Set-Cookie"):  # the form token's secret went into the session just now
+        cookie = response.getheader("Set-Cookie").split(";")[0]
+    connection.close()
+    return cookie, token
+
+
+LUA_POST = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.gsub(wrk.body, "COUNTER", tostring(counter) .. "-" .. tostring(math.random(1, 1000000000)))
+  return wrk.format("POST", wrk.path, wrk.headers, body)
+end
+"""
+
+
+def wrk(url: str, duration: int, connections: int, *, headers: dict | None = None, body: str | None = None,
+        workdir: Path) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if body is not None:
+        script = workdir / "post.lua"
+        script.write_text(f"wrk.method = \"POST\"\nwrk.body = {body!r}\n".replace("'", '"') + LUA_POST)
+        command += ["-s", str(script)]
+    out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    percentiles = {m.group(1): _ms(m.group(2), m.group(3)) for m in
+                   re.finditer(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p50": percentiles.get("50"), "p99": percentiles.get("99"), "requests": total,
+            "bad": int(errors.group(1)) if errors else 0, "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def load(instance: Path, found: dict, duration: int, connections: int) -> dict:
+    workers = 2 * (os.cpu_count() or 1) + 1
+    env = {"CODESIGN_INSTANCE_PATH": str(instance), "CODESIGN_ENV": "production",
+           "CODESIGN_SECRET_KEY": "benchmark-secret", "CODESIGN_RATELIMIT_ENABLED": "0",
+           "CODESIGN_SEARCH_BACKGROUND": "0", "CODESIGN_MAIL_BACKEND": "memory",
+           "CODESIGN_DATABASE_URL": f"sqlite:///{instance / 'codesign.sqlite3'}"}
+    results = {"workers": workers}
+    hello = Gunicorn("benchmarks.hello:app", env, workers)
+    try:
+        wrk(f"http://127.0.0.1:{hello.port}/", 2, connections, workdir=instance)
+        results["hello"] = wrk(f"http://127.0.0.1:{hello.port}/", duration, connections, workdir=instance)
+    finally:
+        hello.stop()
+    app = Gunicorn("wsgi:app", env, workers)
+    try:
+        base = f"http://127.0.0.1:{app.port}"
+        d, p = "/d/riverside", found["proposal"]
+        cookie, token = sign_in_cookie(app.port, "lucia")
+        staff_cookie, _staff_token = sign_in_cookie(app.port, "board")
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        endpoints = [
+            ("Proposal page", f"{base}{d}/proposals/{p}/", {}, None),
+            ("Comments \"show more\" fragment", f"{base}{d}/proposals/{p}/comments/?offset=20",
+             {"HX-Request": "true", "HX-Target": "comment-list"}, None),
+            ("Vote (POST)", f"{base}{d}/proposals/{p}/vote", form,
+             urlencode({"csrf_token": token, "stance": "support"}) + "&n=COUNTER"),
+            ("Comment (POST)", f"{base}{d}/proposals/{p}/comments/", form,
+             urlencode({"csrf_token": token, "kind": "concern", "section": "retention", "language": "en",
+                        "body": "Please keep the data for less time, number "}) + "COUNTER"),
+            ("Search", f"{base}{d}/search?q=attendance+data", {}, None),
+            ("Review page (board)", f"{base}{d}/proposals/{p}/review/", {"Cookie": staff_cookie}, None),
+        ]
+        rss = []
+        for label, url, headers, body in endpoints:
+            wrk(url, 2, connections, headers=headers, body=body, workdir=instance)  # warm-up
+            results[label] = wrk(url, duration, connections, headers=headers, body=body, workdir=instance)
+            rss.append(max(app.worker_rss_mb()))
+        results["rss_steps"] = rss
+        results["requests_served"] = sum(r["requests"] for k, r in results.items() if isinstance(r, dict) and "rps" in r and k != "hello")
+    finally:
+        app.stop()
+    return results
+
+
+# ---------------------------------------------------------------- report
+
+def report(weights, queries_small, queries_large, loaded, sizes) -> str:
+    lines = [f"{SECTION} — {date.today().isoformat()}", "",
+             f"`.venv/bin/python -m benchmarks.run`. Machine: {platform.machine()}, {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}, SQLite (the demo district grown by `benchmarks/data.py`: "
+             f"small = demo + {sizes['small']['comments']:,} comments, large = + {sizes['large']['comments']:,} more).", "",
+             "### Page weight (gzip; static files as served, gzip)", "",
+             "| page | who | HTML | CSS | JS | first view | HTML + CSS | repeat view |",
+             "|---|---|---|---|---|---|---|---|"]
+    kb = lambda n: f"{n / 1024:.1f} KB"  # noqa: E731
+    for row in weights:
+        lines.append(f"| {row['label']} | {row['who']} | {kb(row['html'])} | {kb(row['css'])} | {kb(row['js'])} | "
+                     f"{kb(row['first'])} | {kb(row['critical'])} | {kb(row['repeat'])} |")
+    worst_first = max(r["first"] for r in weights)
+    worst_critical = max(r["critical"] for r in weights)
+    worst_repeat = max(r["repeat"] for r in weights)
+    lines += ["", f"Largest first view {kb(worst_first)} (target ≤ 50 KB), HTML with its CSS {kb(worst_critical)} "
+              f"(target ≤ 14 KB), repeat view {kb(worst_repeat)} (target ≤ 14 KB).", "",
+              "### Queries per page (small → large data)", "", "| page | small | large |", "|---|---|---|"]
+    for label, count in queries_small.items():
+        lines.append(f"| {label} | {count} | {queries_large[label]} |")
+    lines += ["", "`tests/test_queries_per_page.py` checks the same for every page a crawl reaches, as every role.", ""]
+    if loaded:
+        hello = loaded["hello"]
+        lines += ["### Throughput and latency (gunicorn, sync workers, wrk on the same machine)", "",
+                  f"{loaded['workers']} workers; hello-world: {hello['rps']:.0f} requests/s, p50 {hello['p50']:.1f} ms, "
+                  f"p99 {hello['p99']:.1f} ms.", "",
+                  "| endpoint | requests/s | × hello-world | p50 | p99 | p99 ÷ hello p99 | errors |",
+                  "|---|---|---|---|---|---|---|"]
+        for label, result in loaded.items():
+            if not isinstance(result, dict) or label == "hello":
+                continue
+            lines.append(f"| {label} | {result['rps']:.0f} | {result['rps'] / hello['rps']:.0%} | "
+                         f"{result['p50']:.1f} ms | {result['p99']:.1f} ms | {result['p99'] / hello['p99']:.1f} | "
+                         f"{result['bad']}{' ' + result['socket_errors'] if result['socket_errors'] else ''} |")
+        steps = ", ".join(f"{mb:.0f}" for mb in loaded["rss_steps"])
+        lines += ["", "### Memory", "", f"Largest worker's resident size after each endpoint's run: {steps} MB "
+                  f"({loaded['requests_served']:,} requests in all; target ≤ 120 MB and not growing).", ""]
+    return "\n".join(lines)
+
+
+def write_results(text: str) -> None:
+    current = RESULTS.read_text()
+    start = current.find(SECTION)
+    if start >= 0:
+        end = current.find("\n## ", start + 1)
+        current = current[:start] + current[end + 1:] if end >= 0 else current[:start]
+    header_end = current.find("\n## ")
+    head, rest = (current[:header_end + 1], current[header_end + 1:]) if header_end >= 0 else (current + "\n", "")
+    RESULTS.write_text(head + text.rstrip() + "\n\n" + rest)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    args = parser.parse_args(argv)
+    if not args.no_load and shutil.which("wrk") is None:
+        parser.error("wrk is not installed (apt-get install wrk), or pass --no-load")
+    with tempfile.TemporaryDirectory(prefix="codesign-bench-") as folder:
+        instance = Path(folder)
+        app = make_app(instance)
+        sizes = {"small": populate(app, 1)}
+        found = ids(app)
+        pages = page_types(found)
+        weights = page_weights(app, pages)
+        queries_small = query_counts(app, pages)
+        loaded = None if args.no_load else load(instance, found, args.duration, args.connections)
+        from benchmarks.data import grow
+        from codesign.districts.service import get_district
+
+        with app.test_request_context():
+            sizes["large"] = grow(get_district("riverside"), scale=5)
+        queries_large = query_counts(app, pages)
+        text = report(weights, queries_small, queries_large, loaded, sizes)
+    print(text)
+    if not args.no_write:
+        write_results(text)
+
+
+if __name__ == "__main__":
+    main()
