@@ -177,11 +177,12 @@ def free_port() -> int:
 class Gunicorn:
     def __init__(self, target: str, env: dict, workers: int):
         self.port = free_port()
+        self.log = tempfile.TemporaryFile()  # a pipe nobody reads could fill up and stall gunicorn
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", target, "--workers", str(workers), "--worker-class", "sync",
              "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "--log-level", "warning",
              "--backlog", "2048"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -190,7 +191,8 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         else:
-            raise RuntimeError(f"gunicorn did not start: {self.process.stderr.read().decode()[-2000:]}")
+            self.stop()
+            raise RuntimeError(f"gunicorn did not start: {self.output()[-2000:]}")
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
@@ -203,22 +205,28 @@ class Gunicorn:
             sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
         return sizes
 
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        self.log.close()
 
 
-def sign_in_cookie(port: int, who: str) -> tuple[str, str]:
+def sign_in_cookie(port: int, who: str, password: str = "codesign-demo") -> tuple[str, str]:
     """A session cookie and its form token, signed in as who."""
     connection = http.client.HTTPConnection("127.0.0.1", port)
     connection.request("GET", "/login")
     response = connection.getresponse()
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
-    body = urlencode({"csrf_token": token, "login": who, "password": "codesign-demo"})
+    body = urlencode({"csrf_token": token, "login": who, "password": password})
     connection.request("POST", "/login", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     response = connection.getresponse()
