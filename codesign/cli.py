@@ -18,6 +18,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_worker_command)
     app.cli.add_command(anonymize_inactive_command)
     app.cli.add_command(two_factor_off_command)
+    app.cli.add_command(move_to_postgres_command)
+    app.cli.add_command(backup_drill_command)
 
 
 @click.command("init")
@@ -239,3 +241,45 @@ def two_factor_off_command(username: str):
     record("account.two_factor_off", f"user:{user.id}", after={"by": "command line"})
     db.session.commit()
     click.echo(f"Two-step sign-in is off for {user.username}; they can set it up again after signing in.")
+
+
+@click.command("move-to-postgres")
+@click.argument("target_url")
+@with_appcontext
+def move_to_postgres_command(target_url: str):
+    """Copy everything from this database (the embedded SQLite file) into an empty PostgreSQL
+    database, then compare every table; point CODESIGN_DATABASE_URL at it afterwards."""
+    from codesign.config import normalize_database_url
+    from codesign.operations.move import MoveError, move
+
+    try:
+        copied = move(normalize_database_url(target_url), report=click.echo)
+    except MoveError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Moved {sum(copied.values()):,} rows in {len(copied)} tables; every table compared equal.")
+    click.echo("Now set CODESIGN_DATABASE_URL to the new database and run `flask --app codesign reindex`.")
+
+
+@click.command("backup-drill")
+@click.option("--dump", "dump_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Test this pg_dump file (custom format) instead of making a new dump.")
+@click.option("--keep", type=click.Path(file_okay=False), default=None,
+              help="Keep the new dump in this folder (by default it is deleted after the drill).")
+@with_appcontext
+def backup_drill_command(dump_path: str | None, keep: str | None):
+    """Prove a backup restores: pg_dump the database (or take --dump), restore it into a scratch
+    database, compare every table with the live one, drop the scratch database."""
+    import tempfile
+    from pathlib import Path
+
+    from codesign.extensions import db
+    from codesign.operations.backup import DrillError, drill
+
+    with tempfile.TemporaryDirectory() as scratch_folder:
+        folder = Path(keep) if keep else Path(scratch_folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            drill(db.engine, folder, Path(dump_path) if dump_path else None, report=click.echo)
+        except DrillError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo("Restore drill passed.")

@@ -1,0 +1,1 @@
+"""Running the platform beyond one machine: moving the database, and proving backups restore."""
