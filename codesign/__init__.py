@@ -46,8 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from codesign import assets
+    from codesign import assets, pagecache
 
+    pagecache.init_app(app)
     assets.init_app(app, STATIC_DIR)
 
     from codesign.cli import register_commands

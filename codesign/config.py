@@ -51,6 +51,9 @@ class DefaultConfig:
     # Each app process applies new changes to the index this often (seconds), in the background.
     SEARCH_BACKGROUND = True
     SEARCH_INTERVAL = "1.0"
+    # Pages for people who are not signed in are kept this many seconds by each worker and
+    # served again without running the view (codesign/pagecache.py); "0" turns it off.
+    PAGE_CACHE_SECONDS = "5"
     # Signed-in sessions end after this long unused, and this long after signing in; shorter
     # for staff, board members, facilitators and admins.
     SESSION_IDLE_MINUTES = 1440

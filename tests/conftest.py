@@ -68,6 +68,7 @@ def make_test_app(database_url: str, instance_path: Path, **overrides):
         "SERVER_NAME": None,
         "MAIL_BACKEND": "memory",
         "SEARCH_BACKGROUND": False,
+        "PAGE_CACHE_SECONDS": "0",  # tests read their own writes at once; tests/test_pagecache.py turns it on
     }
     config.update(overrides)
     return create_app(config)

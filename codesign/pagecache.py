@@ -1,0 +1,109 @@
+"""A few seconds of memory for pages read by people who are not signed in.
+
+When a proposal brings thousands of readers in one evening, almost all of them read the same
+few pages without signing in. Each worker keeps such a page for PAGE_CACHE_SECONDS (5 by
+default; 0 turns it off) and serves it again without running the view: the same address,
+language choice and htmx headers get the same page, with this visitor's own form token put in.
+
+Only what cannot differ between such visitors is kept: GET, 200, HTML, nobody signed in, a
+session holding nothing but its form token secret (no messages waiting to be shown), and no
+cookie but the session and the language choice (a browser that asked for a translation has
+its own "you asked" state, so it is never served from here). Anything a visitor writes is a
+POST, which is never cached; signed-in people always get a fresh page. So the price is that
+an anonymous reader may see a page up to a few seconds old.
+"""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from threading import Lock
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from codesign.i18n import LOCALE_COOKIE
+
+MAX_PAGES = 300
+TOKEN = "\x00form-token\x00"
+SESSION_KEYS = {"csrf_token", "_fresh", "_permanent"}  # what a visitor who is not signed in may hold
+VARY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-History-Restore-Request", "HX-Boosted",
+                "Accept-Language")
+SKIPPED_HEADERS = {"Set-Cookie", "Content-Length", "ETag", "Date"}
+
+
+class PageCache:
+    def __init__(self, seconds: float, size: int = MAX_PAGES):
+        self.seconds = seconds
+        self.size = size
+        self.pages: OrderedDict[tuple, tuple[float, int, list, bytes]] = OrderedDict()
+        self.lock = Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None or time.monotonic() - found[0] > self.seconds:
+                self.misses += 1
+                return None
+            self.pages.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key, status: int, headers: list, body: bytes) -> None:
+        with self.lock:
+            self.pages[key] = (time.monotonic(), status, headers, body)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+def _key():
+    """The request as a cached page sees it, or None when this visitor's page may differ."""
+    if request.method != "GET" or request.endpoint == "static":
+        return None
+    if set(session.keys()) - SESSION_KEYS:
+        return None  # signed in, messages waiting, anything of their own
+    allowed = {current_app.config["SESSION_COOKIE_NAME"], LOCALE_COOKIE}
+    if set(request.cookies) - allowed:
+        return None
+    return (request.full_path, request.cookies.get(LOCALE_COOKIE, ""),
+            tuple(request.headers.get(name, "") for name in VARY_HEADERS))
+
+
+def init_app(app: Flask) -> None:
+    seconds = float(app.config["PAGE_CACHE_SECONDS"])
+    if seconds <= 0:
+        return
+    cache = PageCache(seconds)
+    app.extensions["codesign.pagecache"] = cache
+
+    @app.before_request
+    def serve_from_cache():
+        key = _key()
+        if key is None:
+            return None
+        g.page_cache_key = key
+        found = cache.get(key)
+        if found is None:
+            return None
+        _at, status, headers, body = found
+        g.page_cache_hit = True
+        response = Response(body.replace(TOKEN.encode(), generate_csrf().encode()), status=status,
+                            headers=headers)
+        response.headers["X-Page-Cache"] = "hit"
+        return response
+
+    @app.after_request
+    def remember(response):
+        key = g.pop("page_cache_key", None)
+        if (key is None or g.get("page_cache_hit") or response.status_code != 200
+                or response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed
+                or set(session.keys()) - SESSION_KEYS):
+            return response
+        body = response.get_data()
+        token = g.get("csrf_token")  # Flask-WTF's token for this request, if the page has one
+        if token:
+            body = body.replace(token.encode(), TOKEN.encode())
+        headers = [(name, value) for name, value in response.headers.items() if name not in SKIPPED_HEADERS]
+        cache.put(key, response.status_code, headers, body)
+        return response

@@ -1,0 +1,87 @@
+"""Pages for visitors who are not signed in are kept a few seconds (codesign/pagecache.py):
+served again without running the view, each visitor with their own working form token; never
+for signed-in people, for messages waiting to be shown, or for a browser with state of its own."""
+import re
+import time
+
+import pytest
+
+from codesign.districts.models import Role
+from tests.conftest import Browser, csrf_from
+
+
+@pytest.fixture
+def cached(other_app, make_open_proposal):
+    proposal_id = make_open_proposal()
+    app = other_app(PAGE_CACHE_SECONDS="30")
+    return app, f"/d/riverside/proposals/{proposal_id}/"
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_a_readers_page_is_served_again_without_running_the_view(cached, count_queries):
+    app, url = cached
+    first = app.test_client().get(url)
+    assert first.status_code == 200 and "X-Page-Cache" not in first.headers
+    visitor = app.test_client()
+    with count_queries() as counted:
+        again = visitor.get(url)
+    assert again.headers["X-Page-Cache"] == "hit" and counted["n"] == 0
+    assert again.headers["Content-Security-Policy"] and again.headers["ETag"]
+    # The same page, with this visitor's own form token, which works for them.
+    assert _token(again.get_data(as_text=True)) != _token(first.get_data(as_text=True))
+    assert re.sub(r'value="[^"]{40,}"', "", again.get_data(as_text=True)) == re.sub(
+        r'value="[^"]{40,}"', "", first.get_data(as_text=True))
+    switched = visitor.post("/locale", data={"csrf_token": _token(again.get_data(as_text=True)),
+                                             "locale": "es", "next": url})
+    assert switched.status_code == 303
+    # Their language choice is another page (and then kept too).
+    spanish = visitor.get(url)
+    assert "X-Page-Cache" not in spanish.headers and 'lang="es"' in spanish.get_data(as_text=True)
+    assert visitor.get(url).headers["X-Page-Cache"] == "hit"
+    # An htmx request for the same address is another page again.
+    assert "X-Page-Cache" not in app.test_client().get(url, headers={"HX-Request": "true"}).headers
+
+
+def test_signed_in_people_and_waiting_messages_always_get_a_fresh_page(cached, make_user):
+    from codesign.districts.service import get_district
+
+    app, url = cached
+    with app.app_context():
+        district = get_district("riverside")
+    make_user("lucia", roles={district: [Role.PARTICIPANT]})
+    app.test_client().get(url)
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    page = lucia.get(url)
+    assert "X-Page-Cache" not in page.headers and "My account" in page.get_data(as_text=True)
+    # A message waiting for the next page (here: a bad language choice) is shown, not skipped.
+    visitor = Browser(app.test_client())
+    visitor.get(url)
+    visitor.post("/locale", {"locale": "xx", "next": url}, token_from=url)
+    shown = visitor.get(url)
+    assert "X-Page-Cache" not in shown.headers and "That language is not available" in shown.get_data(as_text=True)
+    assert "That language is not available" not in app.test_client().get(url).get_data(as_text=True)
+
+
+def test_a_browser_with_its_own_state_and_an_old_page_get_a_fresh_one(cached, other_app, monkeypatch):
+    app, url = cached
+    app.test_client().get(url)
+    asked = app.test_client()
+    asked.set_cookie("codesign_browser", "abc123")  # it asked for a translation: "you asked" differs
+    assert "X-Page-Cache" not in asked.get(url).headers
+    import codesign.pagecache as pagecache
+
+    later = time.monotonic() + 31
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    assert "X-Page-Cache" not in app.test_client().get(url).headers  # older than 30 s: made again
+
+
+def test_off_unless_configured_and_in_tests(app, client, make_district):
+    make_district()
+    client.get("/d/riverside/")
+    assert "X-Page-Cache" not in client.get("/d/riverside/").headers
+    assert "codesign.pagecache" not in app.extensions
+    assert csrf_from(client.get("/d/riverside/"))
