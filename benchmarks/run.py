@@ -298,6 +298,8 @@ def load(instance: Path, found: dict, duration: int, connections: int) -> dict:
         form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
         endpoints = [
             ("Proposal page", f"{base}{d}/proposals/{p}/", {}, None),
+            ("Proposal page, signed in (never from the page cache)", f"{base}{d}/proposals/{p}/",
+             {"Cookie": cookie}, None),
             ("Comments \"show more\" fragment", f"{base}{d}/proposals/{p}/comments/?offset=20",
              {"HX-Request": "true", "HX-Target": "comment-list"}, None),
             ("Vote (POST)", f"{base}{d}/proposals/{p}/vote", form,
@@ -356,6 +358,9 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
             lines.append(f"| {label} | {result['rps']:.0f} | {result['rps'] / hello['rps']:.0%} | "
                          f"{result['p50']:.1f} ms | {result['p99']:.1f} ms | {result['p99'] / hello['p99']:.1f} | "
                          f"{result['bad']}{' ' + result['socket_errors'] if result['socket_errors'] else ''} |")
+        lines += ["", "Readers who are not signed in (wrk sends no cookie) get pages from the five-second "
+                  "page cache (`codesign/pagecache.py`) after each worker's first request; the signed-in row "
+                  "shows what rendering the page costs."]
         steps = ", ".join(f"{mb:.0f}" for mb in loaded["rss_steps"])
         lines += ["", "### Memory", "", f"Largest worker's resident size after each endpoint's run: {steps} MB "
                   f"({loaded['requests_served']:,} requests in all; target ≤ 120 MB and not growing).", ""]
