@@ -45,7 +45,7 @@ def make_app(instance: Path):
     from codesign import create_app
 
     return create_app({"ENV": "testing", "SECRET_KEY": "benchmark-secret", "SEARCH_BACKGROUND": False,
-                       "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory",
+                       "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
                        "DATABASE_URL": f"sqlite:///{instance / 'codesign.sqlite3'}"})
 
 
