@@ -231,7 +231,7 @@ def edit(proposal_id: int, comment_id: int):
     comment = _comment_or_404(proposal, comment_id)
     if comment.author_id != current_user.id:
         abort(403)
-    form = EditForm(body=comment.body)
+    form = EditForm(body=comment.moderated_body or comment.body)  # a held comment waits in moderated_body
     if form.validate_on_submit():
         try:
             service.edit_comment(comment, current_user, form.body.data)

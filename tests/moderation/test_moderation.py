@@ -63,7 +63,8 @@ def test_personal_information_is_held_and_the_author_told_why_in_their_language(
         response = amal.post(url(pid, f"comments/{comment.id}/{action}"), data, token_from=comment_page,
                              follow_redirects=True)
         assert "That comment is not public" in response.get_data(as_text=True), action
-    # Editing the number out within 15 minutes publishes it.
+    # Editing the number out within 15 minutes publishes it (the form starts from their words).
+    assert PHONE in lucia.get(url(pid, f"comments/{comment.id}/edit")).get_data(as_text=True)
     edited = lucia.post(url(pid, f"comments/{comment.id}/edit"), {"body": "Call the office about the bus data"})
     assert edited.status_code == 303
     assert only(app).moderation == Moderation.VISIBLE and only(app).body == "Call the office about the bus data"
