@@ -205,6 +205,23 @@ def _register_request_hooks(app: Flask) -> None:
             start_worker(app)
 
     @app.context_processor
+    def translations_of_this_request():
+        """Templates translate through this request's catalog, found once per render: Flask-Babel's
+        own callables look it up again for every string (a page has hundreds)."""
+        from flask_babel import get_translations
+        from jinja2.ext import (
+            _make_new_gettext,
+            _make_new_ngettext,
+            _make_new_npgettext,
+            _make_new_pgettext,
+        )
+
+        catalog = get_translations()
+        return {"gettext": _make_new_gettext(catalog.ugettext), "ngettext": _make_new_ngettext(catalog.ungettext),
+                "pgettext": _make_new_pgettext(catalog.upgettext),
+                "npgettext": _make_new_npgettext(catalog.unpgettext)}
+
+    @app.context_processor
     def layout_context():
         from codesign.navigation import nav_items
 

@@ -15,7 +15,11 @@ from codesign.mydata.forms import DeleteAccountForm
 
 def _labels() -> dict:
     from codesign.accounts.models import STAKEHOLDER_LABELS
-    from codesign.comments.models import DISPOSITION_LABELS, HIDE_CATEGORY_LABELS, KIND_LABELS
+    from codesign.comments.models import (
+        DISPOSITION_LABELS,
+        HIDE_CATEGORY_LABELS,
+        KIND_LABELS,
+    )
     from codesign.districts.models import ROLE_LABELS
     from codesign.votes.models import STANCE_LABELS
 
