@@ -78,11 +78,11 @@ def grow(district, scale: int = 1, *, seed: int = 7, comments_per_proposal: int 
     people = [{"username": f"grown{first + i}", "password_hash": password_hash,
                "stakeholder_group": groups[i % len(groups)], "preferred_locale": LANGUAGES[i % 5],
                "display_name": "", "is_admin": False, "session_token": f"grown-{first + i}",
-               "created_at": now, "updated_at": now} for i in range(people_per_unit * scale)]
+               "created_at": now} for i in range(people_per_unit * scale)]
     _insert(User, people)
     ids = list(db.session.scalars(db.select(User.id).where(User.username.in_([p["username"] for p in people]))))
     _insert(Membership, [{"user_id": uid, "district_id": district.id, "role": Role.PARTICIPANT,
-                          "created_at": now, "updated_at": now} for uid in ids])
+                          "created_at": now} for uid in ids])
     added["people"] = len(ids)
 
     # Proposals, through the service: versions, statuses and dates have rules.
@@ -112,7 +112,7 @@ def grow(district, scale: int = 1, *, seed: int = 7, comments_per_proposal: int 
                          "moderated_body": "" if state == Moderation.VISIBLE else text, "moderation": state,
                          "held_for": "phone" if state == Moderation.HELD else "",
                          "hidden_category": HideCategory.SPAM if state == Moderation.HIDDEN else None,
-                         "metoo_count": 0, "created_at": now - timedelta(minutes=i), "updated_at": now})
+                         "metoo_count": 0, "created_at": now - timedelta(minutes=i)})
         _insert(Comment, rows)
         new = list(db.session.scalars(db.select(Comment.id).where(
             Comment.proposal_id == proposal_id, Comment.body.like(f"%({proposal_id}-{scale}-%)"))))
@@ -121,20 +121,19 @@ def grow(district, scale: int = 1, *, seed: int = 7, comments_per_proposal: int 
                     "parent_id": parent, "kind": Kind.QUESTION, "section": "general",
                     "stakeholder_group": StakeholderGroup.FAMILY, "language": "en",
                     "body": f"Same here ({proposal_id}-{scale}-r{n})", "moderated_body": "",
-                    "moderation": Moderation.VISIBLE, "held_for": "", "metoo_count": 0,
-                    "created_at": now, "updated_at": now}
+                    "moderation": Moderation.VISIBLE, "held_for": "", "metoo_count": 0, "created_at": now}
                    for n, parent in enumerate(rng.sample(new, min(len(new), 10 * scale)))]
         _insert(Comment, replies)
         metoos, counts = [], {}
         for comment_id in rng.sample(new, min(len(new), 20 * scale)):
             for user_id in rng.sample(ids, min(len(ids), rng.randint(1, 8))):
-                metoos.append({"comment_id": comment_id, "user_id": user_id, "created_at": now, "updated_at": now})
+                metoos.append({"comment_id": comment_id, "user_id": user_id, "created_at": now})
                 counts[comment_id] = counts.get(comment_id, 0) + 1
         _insert(MeToo, metoos)
         for comment_id, count in counts.items():
             db.session.execute(db.update(Comment).where(Comment.id == comment_id).values(metoo_count=count))
         _insert(Flag, [{"comment_id": cid, "user_id": rng.choice(ids), "reason": FlagReason.OFF_TOPIC,
-                        "note": "", "created_at": now, "updated_at": now} for cid in rng.sample(new, 3)])
+                        "note": "", "created_at": now} for cid in rng.sample(new, 3)])
         from codesign.votes.models import Stance, Vote
 
         stances = list(Stance)

@@ -367,15 +367,20 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
     return "\n".join(lines)
 
 
-def write_results(text: str) -> None:
+def write_section(section: str, text: str) -> None:
+    """Replace (or add, after the file's introduction) the section that starts with `section`."""
     current = RESULTS.read_text()
-    start = current.find(SECTION)
+    start = current.find(section)
     if start >= 0:
         end = current.find("\n## ", start + 1)
         current = current[:start] + current[end + 1:] if end >= 0 else current[:start]
     header_end = current.find("\n## ")
     head, rest = (current[:header_end + 1], current[header_end + 1:]) if header_end >= 0 else (current + "\n", "")
     RESULTS.write_text(head + text.rstrip() + "\n\n" + rest)
+
+
+def write_results(text: str) -> None:
+    write_section(SECTION, text)
 
 
 def main(argv=None) -> None:

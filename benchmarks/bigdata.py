@@ -1,0 +1,279 @@
+"""Big data on PostgreSQL: 1,000,000 comments, 200,000 participants, 100 districts.
+
+Run:  .venv/bin/python -m benchmarks.bigdata --postgres-url postgresql://postgres@127.0.0.1:5432/test
+      [--comments 1000000] [--people 200000] [--districts 100] [--no-write]
+
+In a throw-away database: the demo district grown a little (the "small" data), then 99 more
+districts with their proposals, people, votes and comments loaded with COPY, a quarter of the
+comments on the demo's attendance proposal itself. Times every page and fragment (median of
+15, in-process, page cache off; the board packet, which prints every comment, once) on the demo district before and after the load, the review
+page's aggregates, and the board packet's HTML; writes its section of benchmarks/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from benchmarks.run import ids, signed_in_client
+
+SECTION = "## Big data on PostgreSQL"
+LANGUAGES = ["en", "es", "vi", "zh", "ar"]
+KINDS = ["question", "concern", "suggestion", "support"]
+SECTIONS = ["general", "purpose", "data_collected", "access", "retention", "sharing", "opt_out"]
+GROUPS = ["student", "family", "educator", "community_member", "community_organization"]
+WORDS = "data student family privacy school years counselor attendance call home language safe records".split()
+
+
+def timed(client, url: str, repeat: int = 15) -> float:
+    client.get(url).close()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        response.get_data()
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        response.close()
+    return statistics.median(times)
+
+
+def pages(found: dict) -> list[tuple[str, str, str | None]]:
+    d, p = "/d/riverside", found["proposal"]
+    return [
+        ("District (proposal list)", f"{d}/", None),
+        ("Proposal", f"{d}/proposals/{p}/", None),
+        ("Proposal, signed in", f"{d}/proposals/{p}/", "lucia"),
+        ("Comments, next page", f"{d}/proposals/{p}/comments/?offset=20", None),
+        ("Comments, page 250", f"{d}/proposals/{p}/comments/?offset=5000", None),
+        ("Comments filtered (concerns, Spanish)", f"{d}/proposals/{p}/comments/?kind=concern&language=es", None),
+        ("Response log", f"{d}/log/", None),
+        ("Proposal's log", f"{d}/proposals/{p}/log/", None),
+        ("Sessions", f"{d}/sessions/", None),
+        ("Surveys", f"{d}/surveys/", None),
+        ("My input", "/account/input", "lucia"),
+        ("Open data API: comments, page 2", f"/api/v1/districts/riverside/proposals/{p}/comments?page=2", None),
+        ("Review page (board)", f"{d}/proposals/{p}/review/", "board"),
+        ("Board packet (HTML)", f"{d}/proposals/{p}/review/packet", "board"),
+        ("Moderation (staff)", f"{d}/moderation/", "staff"),
+    ]
+
+
+def measure(app, found) -> dict[str, float]:
+    clients, times = {}, {}
+    for label, url, who in pages(found):
+        client = clients.setdefault(who, signed_in_client(app, who))
+        # The packet lists every comment (its appendix grows with the data, by design): timed once.
+        times[label] = timed(client, url, repeat=1 if "packet" in url else 15)
+    return times
+
+
+def copy_rows(connection, table: str, columns: list[str], rows) -> int:
+    """COPY rows (tuples) into table; returns how many."""
+    raw = connection.connection.driver_connection
+    count = 0
+    with raw.cursor() as cursor, cursor.copy(f"COPY \"{table}\" ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def load_big(app, args) -> dict:
+    """99 more districts, people, proposals, votes and comments, by COPY."""
+    from codesign.extensions import db
+
+    rng = random.Random(11)
+    with app.app_context():
+        engine = db.engine
+        demo_proposal = ids(app)["proposal"]
+        with engine.begin() as connection:
+            base_district = connection.execute(sa.text("SELECT COALESCE(MAX(id), 0) FROM district")).scalar()
+            districts = list(range(base_district + 1, base_district + args.districts))
+            copy_rows(connection, "district", ["id", "slug", "name", "languages", "default_locale", "timezone",
+                                               "suppression_threshold", "privacy_contact", "student_id_formats",
+                                               "require_two_factor", "created_at"],
+                      ((d, f"district-{d}", f"District {d}", "en es", "en", "America/Los_Angeles", 10, "", "", False,
+                        _now()) for d in districts))
+            connection.execute(sa.text("SELECT setval(pg_get_serial_sequence('district', 'id'), MAX(id)) FROM district"))
+            hash_ = connection.execute(sa.text("SELECT password_hash FROM \"user\" WHERE username = 'lucia'")).scalar()
+            first_user = connection.execute(sa.text('SELECT COALESCE(MAX(id), 0) FROM "user"')).scalar() + 1
+            people = list(range(first_user, first_user + args.people))
+            copy_rows(connection, "user", ["id", "username", "password_hash", "stakeholder_group", "preferred_locale",
+                                           "display_name", "is_admin", "session_token", "email_when_answered",
+                                           "created_at"],
+                      ((u, f"big{u}", hash_, GROUPS[u % 5], LANGUAGES[u % 5], "", False, uuid.uuid4().hex, False,
+                        _now()) for u in people))
+            connection.execute(sa.text("SELECT setval(pg_get_serial_sequence('user', 'id'), MAX(id)) FROM \"user\""))
+            all_districts = [base_district] + districts  # the demo district too
+            home = {u: all_districts[u % len(all_districts)] for u in people}
+            copy_rows(connection, "membership", ["user_id", "district_id", "role", "created_at"],
+                      ((u, home[u], "participant", _now()) for u in people))
+            # Proposals: five per new district, each with one published version.
+            first_proposal = connection.execute(sa.text("SELECT COALESCE(MAX(id), 0) FROM proposal")).scalar() + 1
+            first_version = connection.execute(sa.text("SELECT COALESCE(MAX(id), 0) FROM proposal_version")).scalar() + 1
+            proposals = {}
+            rows_p, rows_v = [], []
+            for n, d in enumerate(districts):
+                for k in range(5):
+                    pid, vid = first_proposal + n * 5 + k, first_version + n * 5 + k
+                    proposals[pid] = (vid, d)
+                    rows_p.append((pid, d, "open", "", _now()))
+                    rows_v.append((vid, pid, 1, f"Proposal {k} of district {d}", "Summary.", "Body.", "Data.", "Purpose.",
+                                   "Access.", "Retention.", "Sharing.", "Opt out.", "", _now(), _now()))
+            copy_rows(connection, "proposal", ["id", "district_id", "status", "decision_note", "created_at"], rows_p)
+            copy_rows(connection, "proposal_version", ["id", "proposal_id", "number", "title", "summary", "body",
+                                                       "data_collected", "purpose", "access", "retention", "sharing",
+                                                       "opt_out", "what_changed", "published_at", "created_at"], rows_v)
+            connection.execute(sa.text(
+                "UPDATE proposal SET current_version_id = v.id, comment_opens_at = now() - interval '3 days', "
+                "comment_closes_at = now() + interval '30 days' FROM proposal_version v "
+                "WHERE v.proposal_id = proposal.id AND proposal.id >= :first"), {"first": first_proposal})
+            for table in ("proposal", "proposal_version"):
+                connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}"))
+            demo_version = connection.execute(sa.text("SELECT current_version_id FROM proposal WHERE id = :p"),
+                                              {"p": demo_proposal}).scalar()
+            proposals[demo_proposal] = (demo_version, base_district)
+            by_district = {}
+            for pid, (vid, d) in proposals.items():
+                by_district.setdefault(d, []).append((pid, vid))
+            # Votes: everyone on one or two proposals of their district.
+            votes = 0
+            rows = []
+            for u in people:
+                options = by_district.get(home[u]) or [(demo_proposal, demo_version)]
+                for _pid, vid in rng.sample(options, min(len(options), 1 + u % 2)):
+                    rows.append((vid, u, ("support", "neutral", "oppose")[u % 3], GROUPS[u % 5], _now(), _now()))
+            votes = copy_rows(connection, "vote", ["version_id", "user_id", "stance", "stakeholder_group", "created_at",
+                                                   "updated_at"], rows)
+            # Comments: a quarter on the demo's attendance proposal, the rest spread out.
+            others = [(pid, vid) for pid, (vid, _d) in proposals.items() if pid != demo_proposal]
+
+            def comments():
+                for n in range(args.comments):
+                    pid, vid = (demo_proposal, demo_version) if n % 4 == 0 else others[n % len(others)]
+                    author = people[(n * 7919) % len(people)]
+                    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 30))).capitalize() + "."
+                    yield (pid, vid, author, KINDS[n % 4], SECTIONS[n % 7], GROUPS[author % 5], LANGUAGES[n % 5],
+                           "online", body, "", "visible", "", 0, "", "open", "", _now())
+
+            count = copy_rows(connection, "comment", [
+                "proposal_id", "version_id", "author_id", "kind", "section", "stakeholder_group", "language", "channel",
+                "body", "moderated_body", "moderation", "held_for", "metoo_count", "official_answer", "disposition",
+                "disposition_reason", "created_at"], comments())
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
+    return {"districts": len(districts) + 1, "people": len(people), "votes": votes, "comments": count}
+
+
+def _now():
+    from codesign.db import utcnow
+
+    return utcnow()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres-url", default=os.environ.get("CODESIGN_TEST_DATABASE_URL",
+                                                                 "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--districts", type=int, default=100)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    from codesign.config import normalize_database_url
+
+    admin = sa.make_url(normalize_database_url(args.postgres_url))
+    name = f"codesign_big_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        with tempfile.TemporaryDirectory(prefix="codesign-big-") as folder:
+            os.environ["CODESIGN_INSTANCE_PATH"] = folder
+            from flask_migrate import upgrade
+
+            from benchmarks.data import grow
+            from codesign import create_app
+            from codesign.demo import load_demo
+            from codesign.districts.service import get_district
+
+            app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "SEARCH_BACKGROUND": False,
+                              "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
+                              "SEARCH": "postgres",
+                              "DATABASE_URL": admin.set(database=name).render_as_string(hide_password=False)})
+            with app.app_context():
+                upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+                load_demo()
+            with app.test_request_context():
+                grow(get_district("riverside"), scale=1)
+            found = ids(app)
+            small = measure(app, found)
+            started = time.perf_counter()
+            sizes = load_big(app, args)
+            load_seconds = time.perf_counter() - started
+            large = measure(app, found)
+            review = review_aggregates(app, found)
+            from codesign.extensions import db
+
+            with app.app_context():
+                db.engine.dispose()
+    finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+    text = report(small, large, sizes, load_seconds, review)
+    print(text)
+    if not args.no_write:
+        from benchmarks.run import write_section
+
+        write_section(SECTION, text)
+
+
+def review_aggregates(app, found) -> float:
+    """The review's aggregates alone (service.build), median of five, in ms."""
+    from codesign.extensions import db
+    from codesign.proposals.models import Proposal
+    from codesign.review import service
+
+    times = []
+    with app.test_request_context("/d/riverside/"):
+        from codesign.districts.service import load_district_or_404
+
+        load_district_or_404("riverside")
+        from flask import g
+
+        proposal = db.session.get(Proposal, found["proposal"])
+        for _ in range(5):
+            started = time.perf_counter()
+            service.build(proposal, g.district)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def report(small: dict, large: dict, sizes: dict, load_seconds: float, review_ms: float) -> str:
+    from datetime import date
+
+    lines = [f"{SECTION} — {date.today().isoformat()}", "",
+             "`.venv/bin/python -m benchmarks.bigdata`. PostgreSQL 15, in-process (Flask test client, page cache "
+             f"off), median of 15 (the packet, which prints every comment, once). Large: {sizes['districts']} districts, "
+             f"{sizes['people']:,} participants, {sizes['votes']:,} votes, {sizes['comments']:,} more comments "
+             f"(a quarter on the measured proposal), loaded by COPY in {load_seconds:.0f} s.", "",
+             "| page | small | large | large ÷ small |", "|---|---|---|---|"]
+    for label, before in small.items():
+        after = large[label]
+        flag = "" if after <= before * 1.5 or "packet" in label else " **over 1.5 ×**"
+        lines.append(f"| {label} | {before:.1f} ms | {after:.1f} ms | {after / before:.2f}{flag} |")
+    lines += ["", f"Review aggregates alone (`review.service.build`) at large data: {review_ms:.0f} ms (target ≤ 1 s).", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
