@@ -189,46 +189,37 @@ def main(argv=None) -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     from codesign.config import normalize_database_url
+    from codesign.operations.scratch import scratch_database, unique_name
 
-    admin = sa.make_url(normalize_database_url(args.postgres_url))
-    name = f"codesign_big_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        with tempfile.TemporaryDirectory(prefix="codesign-big-") as folder:
-            os.environ["CODESIGN_INSTANCE_PATH"] = folder
-            from flask_migrate import upgrade
+    with scratch_database(normalize_database_url(args.postgres_url), unique_name("codesign_big")) as database, \
+            tempfile.TemporaryDirectory(prefix="codesign-big-") as folder:
+        os.environ["CODESIGN_INSTANCE_PATH"] = folder
+        from flask_migrate import upgrade
 
-            from benchmarks.data import grow
-            from codesign import create_app
-            from codesign.demo import load_demo
-            from codesign.districts.service import get_district
+        from benchmarks.data import grow
+        from codesign import create_app
+        from codesign.demo import load_demo
+        from codesign.districts.service import get_district
 
-            app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "SEARCH_BACKGROUND": False,
-                              "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
-                              "SEARCH": "postgres",
-                              "DATABASE_URL": admin.set(database=name).render_as_string(hide_password=False)})
-            with app.app_context():
-                upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-                load_demo()
-            with app.test_request_context():
-                grow(get_district("riverside"), scale=1)
-            found = ids(app)
-            small = measure(app, found)
-            started = time.perf_counter()
-            sizes = load_big(app, args)
-            load_seconds = time.perf_counter() - started
-            large = measure(app, found)
-            review = review_aggregates(app, found)
-            from codesign.extensions import db
+        app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "SEARCH_BACKGROUND": False,
+                          "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
+                          "SEARCH": "postgres", "DATABASE_URL": database.render_as_string(hide_password=False)})
+        with app.app_context():
+            upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+            load_demo()
+        with app.test_request_context():
+            grow(get_district("riverside"), scale=1)
+        found = ids(app)
+        small = measure(app, found)
+        started = time.perf_counter()
+        sizes = load_big(app, args)
+        load_seconds = time.perf_counter() - started
+        large = measure(app, found)
+        review = review_aggregates(app, found)
+        from codesign.extensions import db
 
-            with app.app_context():
-                db.engine.dispose()
-    finally:
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+        with app.app_context():
+            db.engine.dispose()
     text = report(small, large, sizes, load_seconds, review)
     print(text)
     if not args.no_write:

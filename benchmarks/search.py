@@ -255,25 +255,17 @@ def main(argv=None) -> int:
         print(lines[-1], flush=True)
     if args.engine in ("postgres", "both"):
         from codesign.config import normalize_database_url
+        from codesign.operations.scratch import scratch_database, unique_name
 
-        admin = sa.make_url(normalize_database_url(args.postgres_url))
-        name = f"codesign_bench_{uuid.uuid4().hex[:8]}"
-        engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
+        name = unique_name("codesign_bench")
+        with scratch_database(normalize_database_url(args.postgres_url), name, keep=args.keep) as database:
             folder = tempfile.mkdtemp(prefix="codesign-search-")
-            result = run("postgres", admin.set(database=name).render_as_string(hide_password=False), folder,
+            result = run("postgres", database.render_as_string(hide_password=False), folder,
                          args.proposals, args.comments)
             lines.append(report(result))
             print(lines[-1], flush=True)
-        finally:
-            if args.keep:
-                print(f"kept database {name}")
-            else:
-                with engine.connect() as conn:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
+        if args.keep:
+            print(f"kept database {name}")
     return 0
 
 

@@ -12,7 +12,7 @@ from codesign.accounts.models import StakeholderGroup
 from codesign.db import TimestampMixin, UTCDateTime, enum_type
 from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
-from codesign.proposals.models import DATA_CARD_FIELDS
+from codesign.proposals.models import DATA_CARD_FIELDS, Proposal
 
 BODY_MIN = 5
 BODY_MAX = 4_000
@@ -164,6 +164,11 @@ class Comment(TimestampMixin, db.Model):
     @property
     def section_label(self) -> str:
         return str(SECTION_LABELS.get(self.section, self.section))
+
+
+def district_id_of(comment: Comment) -> int | None:
+    """The district a comment belongs to (through its proposal), for audit events."""
+    return db.session.scalar(db.select(Proposal.district_id).where(Proposal.id == comment.proposal_id))
 
 
 def person_key():

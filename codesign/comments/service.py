@@ -17,6 +17,7 @@ from codesign.comments.models import (
     Kind,
     MeToo,
     Moderation,
+    district_id_of,
     person_key,
 )
 from codesign.db import dialect_insert, utcnow
@@ -101,7 +102,7 @@ def edit_comment(comment: Comment, user, body: str) -> Comment:
         raise CommentError("not_yours")
     if not can_edit(comment, user):
         raise CommentError("edit_window")
-    screen(comment, clean_body(body), _district(_district_of(comment)))
+    screen(comment, clean_body(body), _district(district_id_of(comment)))
     comment.edited_at = utcnow()
     db.session.commit()
     return comment
@@ -143,7 +144,7 @@ def answer_comment(comment: Comment, text: str) -> None:
     comment.answered_at = utcnow()
     if comment.disposition == Disposition.OPEN:
         comment.disposition = Disposition.ANSWERED
-    audit("comment.answer", f"comment:{comment.id}", district_id=_district_of(comment), before=before,
+    audit("comment.answer", f"comment:{comment.id}", district_id=district_id_of(comment), before=before,
           after={"answer": comment.official_answer, "disposition": comment.disposition})
     db.session.commit()
 
@@ -164,7 +165,7 @@ def set_disposition(comment: Comment, disposition: Disposition, *, reason: str =
     comment.disposition = disposition
     comment.disposition_reason = reason if disposition == Disposition.OUT_OF_SCOPE else ""
     comment.duplicate_of_id = duplicate.id if duplicate else None
-    audit("comment.disposition", f"comment:{comment.id}", district_id=_district_of(comment), before=before,
+    audit("comment.disposition", f"comment:{comment.id}", district_id=district_id_of(comment), before=before,
           after={"disposition": disposition, "reason": comment.disposition_reason,
                  "duplicate_of": comment.duplicate_of_id})
     db.session.commit()
@@ -174,10 +175,6 @@ def _district(district_id: int):
     from codesign.districts.models import District
 
     return db.session.get(District, district_id)
-
-
-def _district_of(comment: Comment) -> int | None:
-    return db.session.scalar(db.select(Proposal.district_id).where(Proposal.id == comment.proposal_id))
 
 
 @dataclass

@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codesign.audit.service import record as audit
-from codesign.comments.models import Comment, Flag, HideCategory, Moderation
+from codesign.comments.models import (
+    Comment,
+    Flag,
+    HideCategory,
+    Moderation,
+    district_id_of,
+)
 from codesign.db import utcnow
 from codesign.extensions import db
 from codesign.moderation import pii
@@ -49,8 +55,8 @@ def text_of(comment: Comment) -> str:
 
 def _decided(comment: Comment, action: str, before: dict) -> None:
     comment.moderated_at = utcnow()
-    district_id = db.session.scalar(db.select(Proposal.district_id).where(Proposal.id == comment.proposal_id))
-    audit(action, f"comment:{comment.id}", district_id=district_id, before=before, after=_state(comment))
+    audit(action, f"comment:{comment.id}", district_id=district_id_of(comment), before=before,
+          after=_state(comment))
     db.session.commit()
 
 

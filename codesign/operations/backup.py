@@ -4,13 +4,13 @@ database with pg_restore, compare every table row by row with the live one, drop
 from __future__ import annotations
 
 import subprocess
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from codesign.operations.move import compare, tables
+from codesign.operations.scratch import scratch_database, unique_name
 
 
 class DrillError(Exception):
@@ -41,31 +41,19 @@ def drill(engine: sa.Engine, folder: Path, existing_dump: Path | None = None,
     url = engine.url
     if url.get_backend_name() != "postgresql":
         raise DrillError("The restore drill is for PostgreSQL (back up SQLite by copying its file).")
-    path = existing_dump or folder / f"codesign-{uuid.uuid4().hex[:8]}.dump"
+    path = existing_dump or folder / f"{unique_name('codesign')}.dump".replace("_", "-")
     if existing_dump is None:
         dump(url, path)
         report(f"Dumped to {path} ({path.stat().st_size:,} bytes).")
-    scratch = f"{url.database}_drill_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
+    with scratch_database(url, unique_name(f"{url.database}_drill")) as copy:
+        _run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", _libpq(copy), str(path)])
+        restored = sa.create_engine(copy)
         try:
-            _run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", _libpq(url.set(database=scratch)),
-                  str(path)])
-            restored = sa.create_engine(url.set(database=scratch))
-            try:
-                different = compare(engine, restored)
-                with restored.connect() as connection:
-                    rows = sum(connection.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                               for t in tables())
-            finally:
-                restored.dispose()
+            different = compare(engine, restored)
+            with restored.connect() as connection:
+                rows = sum(connection.execute(sa.select(sa.func.count()).select_from(t)).scalar() for t in tables())
         finally:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+            restored.dispose()
     if different:
         raise DrillError("The restored copy differs from the live database in: " + ", ".join(different))
     report(f"Restored into a scratch database: {len(tables())} tables, {rows:,} rows, all equal to the live ones.")

@@ -3,8 +3,6 @@ PostgreSQL database, arrives whole (every row of every table), new rows continue
 second move into a database that is not empty is refused."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 
@@ -17,18 +15,10 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def empty_postgres():
     from codesign.config import normalize_database_url
+    from codesign.operations.scratch import scratch_database, unique_name
 
-    admin = sa.make_url(normalize_database_url(POSTGRES_URL))
-    name = f"codesign_move_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with scratch_database(normalize_database_url(POSTGRES_URL), unique_name("codesign_move")) as database:
+        yield database.render_as_string(hide_password=False)
 
 
 @pytest.fixture
