@@ -43,7 +43,9 @@ def _write(target: Path, data: bytes) -> None:
 
 
 def build(source: Path, out: Path) -> dict[str, str]:
-    """Copy and compress every static file; return {name: fingerprinted name}."""
+    """Copy and compress every static file; return {name: fingerprinted name}. A fingerprinted
+    name stands for its content, so a file already built (a restart, another worker) is not
+    compressed again."""
     manifest = {}
     compressor = Compressor(quiet=True)
     for path in sorted(source.rglob("*")):
@@ -52,14 +54,17 @@ def build(source: Path, out: Path) -> dict[str, str]:
         relative = path.relative_to(source).as_posix()
         data = path.read_bytes()
         manifest[relative] = fingerprinted(relative, data)
+        copies = {"": data}
+        if compressor.should_compress(relative):
+            built = out / manifest[relative]
+            for suffix, pack in ((".gz", Compressor.compress_gzip), (".br", Compressor.compress_brotli)):
+                ready = Path(str(built) + suffix)
+                packed = ready.read_bytes() if built.exists() and ready.exists() else pack(data)
+                if len(packed) < len(data) * 0.95:
+                    copies[suffix] = packed
         for name in (relative, manifest[relative]):
-            target = out / name
-            _write(target, data)
-            if compressor.should_compress(name):
-                for encoding, suffix in (("gzip", ".gz"), ("br", ".br")):
-                    packed = Compressor.compress_gzip(data) if encoding == "gzip" else Compressor.compress_brotli(data)
-                    if len(packed) < len(data) * 0.95:
-                        _write(Path(str(target) + suffix), packed)
+            for suffix, content in copies.items():
+                _write(Path(str(out / name) + suffix), content)
     return manifest
 
 
