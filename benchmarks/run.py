@@ -174,6 +174,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def served_env(instance: Path, database_url: str, **more: str) -> dict[str, str]:
+    """The environment the app runs in under gunicorn for load: production settings, rate
+    limits off (one account posts many times), no background search thread, email kept."""
+    return {"CODESIGN_INSTANCE_PATH": str(instance), "CODESIGN_ENV": "production",
+            "CODESIGN_SECRET_KEY": "benchmark-secret", "CODESIGN_RATELIMIT_ENABLED": "0",
+            "CODESIGN_SEARCH_BACKGROUND": "0", "CODESIGN_MAIL_BACKEND": "memory",
+            "CODESIGN_DATABASE_URL": database_url, **{f"CODESIGN_{k}": v for k, v in more.items()}}
+
+
 class Gunicorn:
     def __init__(self, target: str, env: dict, workers: int):
         self.port = free_port()
@@ -278,10 +287,7 @@ def _ms(value: str, unit: str) -> float:
 
 def load(instance: Path, found: dict, duration: int, connections: int) -> dict:
     workers = 2 * (os.cpu_count() or 1) + 1
-    env = {"CODESIGN_INSTANCE_PATH": str(instance), "CODESIGN_ENV": "production",
-           "CODESIGN_SECRET_KEY": "benchmark-secret", "CODESIGN_RATELIMIT_ENABLED": "0",
-           "CODESIGN_SEARCH_BACKGROUND": "0", "CODESIGN_MAIL_BACKEND": "memory",
-           "CODESIGN_DATABASE_URL": f"sqlite:///{instance / 'codesign.sqlite3'}"}
+    env = served_env(instance, f"sqlite:///{instance / 'codesign.sqlite3'}")
     results = {"workers": workers}
     hello = Gunicorn("benchmarks.hello:app", env, workers)
     try:

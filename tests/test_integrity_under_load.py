@@ -31,16 +31,12 @@ PASSWORD = "password123"
 def served(app, database_url, make_open_proposal, make_user, tmp_path):
     """The app under gunicorn (three sync workers) on the test database, with one open proposal
     and PEOPLE participants."""
-    from benchmarks.run import Gunicorn
+    from benchmarks.run import Gunicorn, served_env
 
     proposal_id = make_open_proposal(threshold=1)
     for n in range(PEOPLE):
         make_user(f"voter{n}", password=PASSWORD)
-    env = {"CODESIGN_INSTANCE_PATH": str(tmp_path), "CODESIGN_ENV": "production",
-           "CODESIGN_SECRET_KEY": "integrity-secret", "CODESIGN_RATELIMIT_ENABLED": "0",
-           "CODESIGN_SEARCH_BACKGROUND": "0", "CODESIGN_MAIL_BACKEND": "memory",
-           "CODESIGN_PASSWORD_HASH_PROFILE": "cheapest", "CODESIGN_DATABASE_URL": database_url,
-           "CODESIGN_REDIS_URL": ""}
+    env = served_env(tmp_path, database_url, PASSWORD_HASH_PROFILE="cheapest", REDIS_URL="")
     server = Gunicorn("wsgi:app", env, workers=3)
     try:
         yield server, proposal_id
