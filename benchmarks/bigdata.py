@@ -187,13 +187,18 @@ def main(argv=None) -> None:
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--districts", type=int, default=100)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database afterwards (its address is printed) to look into it")
     args = parser.parse_args(argv)
     from codesign.config import normalize_database_url
     from codesign.operations.scratch import scratch_database, unique_name
 
-    with scratch_database(normalize_database_url(args.postgres_url), unique_name("codesign_big")) as database, \
+    with scratch_database(normalize_database_url(args.postgres_url), unique_name("codesign_big"),
+                          keep=args.keep) as database, \
             tempfile.TemporaryDirectory(prefix="codesign-big-") as folder:
         os.environ["CODESIGN_INSTANCE_PATH"] = folder
+        if args.keep:
+            print("Database kept:", database.render_as_string(hide_password=False))
         from flask_migrate import upgrade
 
         from benchmarks.data import grow

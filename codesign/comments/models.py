@@ -219,3 +219,50 @@ class Flag(TimestampMixin, db.Model):
     note: Mapped[str] = mapped_column(sa.String(FLAG_NOTE_MAX), default="")
 
     __table_args__ = (sa.UniqueConstraint("comment_id", "user_id"),)
+
+
+# ---------------------------------------------------------------- counters
+# Kept by database triggers (codesign/comments/counters.py) in the same transaction as every
+# change to `comment`, so that counts on big proposals cost the same as on small ones.
+
+class CommentCount(db.Model):
+    """How many comments a proposal has with each combination of these properties."""
+
+    __tablename__ = "comment_count"
+
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[Kind] = mapped_column(enum_type(Kind, 16), primary_key=True)
+    section: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32), primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel, 16), primary_key=True)
+    disposition: Mapped[Disposition] = mapped_column(enum_type(Disposition, 16), primary_key=True)
+    moderation: Mapped[Moderation] = mapped_column(enum_type(Moderation, 16), primary_key=True)
+    hidden_category: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # "" when none
+    reply: Mapped[bool] = mapped_column(primary_key=True)
+    withdrawn: Mapped[bool] = mapped_column(primary_key=True)
+    comments: Mapped[int]
+
+
+class CommentPerson(db.Model):
+    """How many comments one person made on a proposal under one value of a dimension
+    ("group": stakeholder group, "channel"): what the distinct-people counts are kept from."""
+
+    __tablename__ = "comment_person"
+
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    person: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # see person_key()
+    comments: Mapped[int]
+
+
+class CommentPeople(db.Model):
+    """How many distinct people commented on a proposal, per value of a dimension."""
+
+    __tablename__ = "comment_people"
+
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    people: Mapped[int]

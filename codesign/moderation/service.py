@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from codesign.audit.service import record as audit
 from codesign.comments.models import (
     Comment,
+    CommentCount,
     Flag,
     HideCategory,
     Moderation,
@@ -182,16 +183,12 @@ def queue(district) -> Queue:
 
 
 def hidden_counts(proposal_id: int) -> dict[HideCategory, int]:
-    """Comments on a proposal hidden by moderators, by category (shown publicly)."""
-    counts = {}
-    for category, count in db.session.execute(
-        db.select(Comment.hidden_category, db.func.count(Comment.id))
-        .where(Comment.proposal_id == proposal_id, Comment.moderation == Moderation.HIDDEN,
-               Comment.withdrawn_at.is_(None))
-        .group_by(Comment.hidden_category)
-    ):
-        counts[category] = count
-    return {category: counts[category] for category in HideCategory if counts.get(category)}
+    """Comments on a proposal hidden by moderators, by category (shown publicly), from the counters."""
+    from codesign.comments.service import counted
+
+    counts = counted(proposal_id, CommentCount.hidden_category,
+                     where=(CommentCount.moderation == Moderation.HIDDEN, CommentCount.withdrawn.is_(False)))
+    return {category: counts[category.value] for category in HideCategory if counts.get(category.value)}
 
 
 def get_district_comment(district, comment_id: int) -> Comment | None:

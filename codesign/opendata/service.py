@@ -11,7 +11,7 @@ from flask import url_for
 
 from codesign.accounts.models import StakeholderGroup
 from codesign.comments import service as comments_service
-from codesign.comments.models import SECTION_LABELS, Comment
+from codesign.comments.models import SECTION_LABELS, Comment, CommentCount
 from codesign.districts.models import District
 from codesign.extensions import db
 from codesign.proposals.models import (
@@ -129,8 +129,17 @@ def comments_query(proposal: Proposal, filters: comments_service.CommentFilters,
 
 def public_comments(proposal: Proposal, filters: comments_service.CommentFilters, version: int | None, *,
                     page: int, per_page: int):
-    return db.paginate(comments_query(proposal, filters, version), page=page, per_page=per_page,
-                       error_out=False, count=True)
+    if version is not None:
+        return db.paginate(comments_query(proposal, filters, version), page=page, per_page=per_page,
+                           error_out=False, count=True)
+    # The total from the counters rather than a count of every matching comment.
+    pagination = db.paginate(comments_query(proposal, filters), page=page, per_page=per_page,
+                             error_out=False, count=False)
+    pagination.total = sum(comments_service.counted(proposal.id, CommentCount.proposal_id, where=[
+        column == value for column, value in ((CommentCount.kind, filters.kind), (CommentCount.section, filters.section),
+                                              (CommentCount.stakeholder_group, filters.group),
+                                              (CommentCount.language, filters.language)) if value]).values())
+    return pagination
 
 
 def comment_rows(comments: list[Comment], proposal: Proposal, district: District) -> list[dict]:

@@ -414,13 +414,13 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
 
 
 def coverage(proposal_id: int) -> tuple[int, int]:
-    """(comments with a disposition other than open, all comments) for a proposal."""
-    total, settled = db.session.execute(
-        db.select(db.func.count(Comment.id),
-                  db.func.count(Comment.id).filter(Comment.disposition != Disposition.OPEN))
-        .where(Comment.proposal_id == proposal_id)
-    ).one()
-    return settled, total
+    """(comments with a disposition other than open, all comments) for a proposal, from the counters."""
+    from codesign.comments.models import CommentCount
+    from codesign.comments.service import counted
+
+    by_disposition = counted(proposal_id, CommentCount.disposition)
+    total = sum(by_disposition.values())
+    return total - by_disposition.get(Disposition.OPEN, 0), total
 
 
 def entry_by_sequence(district_id: int, sequence: int) -> ResponseEntry | None:

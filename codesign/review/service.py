@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codesign.accounts.models import StakeholderGroup, User
+from codesign.comments import service as comments_service
 from codesign.comments.models import (
     SECTION_LABELS,
     Channel,
     Comment,
+    CommentCount,
     Disposition,
     Kind,
     Moderation,
@@ -86,8 +88,7 @@ def participation(proposal: Proposal, threshold: int) -> Participation:
                SurveyResponse.channel != Channel.ONLINE,  # an erased account's answers are not paper
                SurveyResponse.session_id.is_(None))  # paper forms from a session are its attendees
         .group_by(SurveyResponse.stakeholder_group, SurveyResponse.language)).all()
-    comments = _count_by(db.select(Comment.stakeholder_group, db.func.count()).where(Comment.proposal_id == proposal.id)
-                         .group_by(Comment.stakeholder_group))
+    comments = comments_service.counted(proposal.id, CommentCount.stakeholder_group)
     votes = _count_by(db.select(Vote.stakeholder_group, db.func.count()).where(Vote.version_id.in_(version_ids))
                       .group_by(Vote.stakeholder_group))
     responses = _count_by(db.select(SurveyResponse.stakeholder_group, db.func.count())
@@ -258,10 +259,8 @@ def support_chart(support: list[VersionSupport]) -> list[dict]:
 def raised(proposal: Proposal, threshold: int):
     """Comments by part of the data card and kind (one table, suppressed together)."""
     table = {section: {kind: 0 for kind in Kind} for section in SECTION_LABELS}
-    for section, kind, count in db.session.execute(
-        db.select(Comment.section, Comment.kind, db.func.count()).where(Comment.proposal_id == proposal.id)
-        .group_by(Comment.section, Comment.kind)
-    ):
+    for (section, kind), count in comments_service.counted(proposal.id, CommentCount.section,
+                                                            CommentCount.kind).items():
         if section in table:
             table[section][kind] = count
     return suppress_table(table, threshold)
@@ -285,8 +284,8 @@ def top_comments(proposal: Proposal) -> dict[str, list[Comment]]:
 
 
 def unanswered(proposal: Proposal) -> tuple[int, list[Comment]]:
-    count = db.session.scalar(db.select(db.func.count(Comment.id)).where(
-        Comment.proposal_id == proposal.id, Comment.disposition == Disposition.OPEN, Comment.parent_id.is_(None)))
+    count = sum(comments_service.counted(proposal.id, CommentCount.reply, where=(
+        CommentCount.disposition == Disposition.OPEN, CommentCount.reply.is_(False))).values())
     oldest = list(db.session.scalars(
         db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.disposition == Disposition.OPEN,
                                  Comment.parent_id.is_(None), Comment.withdrawn_at.is_(None),

@@ -101,6 +101,34 @@ def test_lists_page_through_everything_once(client, demo):
     assert ids == sorted(ids)
 
 
+@pytest.mark.parametrize("query", ["", "kind=concern", "section=retention&language=es", "group=family&kind=question",
+                                   "kind=support&group=educator", "version=1&kind=concern"])
+def test_list_totals_count_what_the_filters_match(client, demo, query):
+    published, _drafts = demo
+    url = f"{API}/districts/riverside/proposals/{published[0]}/comments?per_page=30&{query}"
+    filters = dict(pair.split("=") for pair in query.split("&") if pair)
+    names = {"kind": "kind", "section": "section", "group": "stakeholder_group", "language": "language"}
+    everything, total = _every_item(client, f"{API}/districts/riverside/proposals/{published[0]}/comments")
+    assert total == len(everything) > 100
+    expected = [c["id"] for c in everything
+                if all(str(c[names[k]]) == v for k, v in filters.items() if k in names)
+                and ("version" not in filters or c["version"] == int(filters["version"]))]
+    found, total = _every_item(client, url)
+    assert [c["id"] for c in found] == expected and total == len(expected)
+    assert not filters or len(expected) < len(everything)
+
+
+def _every_item(client, url: str) -> tuple[list[dict], int]:
+    """Every item of a paged list, and the total its first page announced."""
+    items, total = [], None
+    while url:
+        body = client.get(url).get_json()
+        items += body["data"]
+        total = body["pagination"]["total"] if total is None else total
+        url = body["pagination"]["next"]
+    return items, total
+
+
 def _all_json(client, published) -> list[str]:
     """Every API address, for every published proposal, with lists at their largest page size."""
     bodies = []
