@@ -142,6 +142,12 @@ class Comment(TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.Index("ix_comment_proposal_id_parent_id_id", "proposal_id", "parent_id", "id"),
+        # Small partial indexes for the few comments that lists look for among very many: those
+        # waiting for or hidden by a moderator, and those someone said "me too" to.
+        sa.Index("ix_comment_moderated", "moderation", "id", postgresql_where=sa.text("moderation <> 'visible'"),
+                 sqlite_where=sa.text("moderation <> 'visible'")),
+        sa.Index("ix_comment_metoo", "proposal_id", "metoo_count", postgresql_where=sa.text("metoo_count > 0"),
+                 sqlite_where=sa.text("metoo_count > 0")),
     )
 
     @property
