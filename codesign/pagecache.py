@@ -22,6 +22,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 
 from codesign.i18n import LOCALE_COOKIE
+from codesign.security import page_digest, session_etag
 
 MAX_PAGES = 300
 TOKEN = "\x00form-token\x00"
@@ -35,7 +36,7 @@ class PageCache:
     def __init__(self, seconds: float, size: int = MAX_PAGES):
         self.seconds = seconds
         self.size = size
-        self.pages: OrderedDict[tuple, tuple[float, int, list, bytes]] = OrderedDict()
+        self.pages: OrderedDict[tuple, tuple] = OrderedDict()  # (time, status, headers, body, digest)
         self.lock = Lock()
         self.hits = self.misses = 0
 
@@ -49,9 +50,9 @@ class PageCache:
             self.hits += 1
             return found
 
-    def put(self, key, status: int, headers: list, body: bytes) -> None:
+    def put(self, key, status: int, headers: list, body: bytes, digest) -> None:
         with self.lock:
-            self.pages[key] = (time.monotonic(), status, headers, body)
+            self.pages[key] = (time.monotonic(), status, headers, body, digest)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
@@ -61,8 +62,8 @@ def _key():
     """The request as a cached page sees it, or None when this visitor's page may differ."""
     if request.method != "GET" or request.endpoint == "static":
         return None
-    if set(session.keys()) - SESSION_KEYS:
-        return None  # signed in, messages waiting, anything of their own
+    if set(session.keys()) - SESSION_KEYS or request.environ.get("codesign.session_tampered"):
+        return None  # signed in, messages waiting, anything of their own, a bad cookie to explain
     allowed = {current_app.config["SESSION_COOKIE_NAME"], LOCALE_COOKIE}
     if set(request.cookies) - allowed:
         return None
@@ -77,7 +78,6 @@ def init_app(app: Flask) -> None:
     cache = PageCache(seconds)
     app.extensions["codesign.pagecache"] = cache
 
-    @app.before_request
     def serve_from_cache():
         key = _key()
         if key is None:
@@ -86,12 +86,24 @@ def init_app(app: Flask) -> None:
         found = cache.get(key)
         if found is None:
             return None
-        _at, status, headers, body = found
+        _at, status, headers, body, digest = found
         g.page_cache_hit = True
         response = Response(body.replace(TOKEN.encode(), generate_csrf().encode()), status=status,
                             headers=headers)
+        response.set_etag(session_etag(digest))
         response.headers["X-Page-Cache"] = "hit"
         return response
+
+    # Before anything else the request would run (the blueprints' URL preprocessors look up the
+    # district, rate limits are counted): a kept page costs no query and next to no work. What a
+    # hit skips does not apply to it: nobody is signed in, and it was limited when it was made.
+    prepare = app.preprocess_request
+
+    def preprocess_request():
+        served = serve_from_cache()
+        return served if served is not None else prepare()
+
+    app.preprocess_request = preprocess_request
 
     @app.after_request
     def remember(response):
@@ -105,5 +117,5 @@ def init_app(app: Flask) -> None:
         if token:
             body = body.replace(token.encode(), TOKEN.encode())
         headers = [(name, value) for name, value in response.headers.items() if name not in SKIPPED_HEADERS]
-        cache.put(key, response.status_code, headers, body)
+        cache.put(key, response.status_code, headers, body, page_digest(body))
         return response

@@ -76,9 +76,20 @@ def conditional_get(response):
     """
     if (request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html"
             and not response.direct_passthrough and not response.is_streamed):
-        digest = hashlib.sha256(_FORM_TOKEN.sub(b"", response.get_data()))
-        digest.update(str(session.get("csrf_token", "")).encode())
+        if "ETag" not in response.headers:  # the page cache sets it from a digest it keeps
+            response.set_etag(session_etag(page_digest(response.get_data())))
         response.headers.setdefault("Cache-Control", "private, no-cache")
-        response.set_etag(digest.hexdigest()[:32])
         response.make_conditional(request)
     return response
+
+
+def page_digest(body: bytes):
+    """The hash of a page without its form tokens (a hashlib object, to be finished per session)."""
+    return hashlib.sha256(_FORM_TOKEN.sub(b"", body))
+
+
+def session_etag(digest) -> str:
+    """A page's ETag in this session: its digest with the session's form token secret."""
+    digest = digest.copy()
+    digest.update(str(session.get("csrf_token", "")).encode())
+    return digest.hexdigest()[:32]

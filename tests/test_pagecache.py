@@ -45,6 +45,35 @@ def test_a_readers_page_is_served_again_without_running_the_view(cached, count_q
     assert "X-Page-Cache" not in app.test_client().get(url, headers={"HX-Request": "true"}).headers
 
 
+def test_a_kept_page_answers_a_repeat_visit_with_not_modified(cached, other_app):
+    app, url = cached
+    app.test_client().get(url)
+    visitor = app.test_client()
+    page = visitor.get(url)
+    assert page.headers["X-Page-Cache"] == "hit"
+    again = visitor.get(url, headers={"If-None-Match": page.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["X-Page-Cache"] == "hit" and not again.get_data()
+    # The ETag is the one the page would have had without the cache (so a browser's copy stays
+    # valid when the cache expires), and another visitor's does not match.
+    uncached = other_app(PAGE_CACHE_SECONDS="0").test_client()
+    uncached.set_cookie("session", visitor.get_cookie("session").value)
+    made = uncached.get(url)
+    assert "X-Page-Cache" not in made.headers and made.headers["ETag"] == page.headers["ETag"]
+    other = app.test_client().get(url)
+    assert other.headers["X-Page-Cache"] == "hit" and other.headers["ETag"] != page.headers["ETag"]
+    assert visitor.get(url, headers={"If-None-Match": other.headers["ETag"]}).status_code == 200
+
+
+def test_a_tampered_session_cookie_gets_a_fresh_page_that_says_so(cached):
+    app, url = cached
+    app.test_client().get(url)
+    visitor = app.test_client()
+    visitor.set_cookie("session", "eyJjc3JmX3Rva2VuIjoiYWJjIn0.forged.signature")
+    page = visitor.get(url)
+    assert "X-Page-Cache" not in page.headers
+    assert "could not be checked" in page.get_data(as_text=True)
+
+
 def test_signed_in_people_and_waiting_messages_always_get_a_fresh_page(cached, make_user):
     from codesign.districts.service import get_district
 
