@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from benchmarks.run import ids, signed_in_client
 from codesign.comments.counters import recount
+from codesign.review.participants import recount as recount_participants
 
 SECTION = "## Big data on PostgreSQL"
 LANGUAGES = ["en", "es", "vi", "zh", "ar"]
@@ -152,6 +153,8 @@ def load_big(app, args) -> dict:
                 options = by_district.get(home[u]) or [(demo_proposal, demo_version)]
                 for _pid, vid in rng.sample(options, min(len(options), 1 + u % 2)):
                     rows.append((vid, u, ("support", "neutral", "oppose")[u % 3], GROUPS[u % 5], _now(), _now()))
+            # The counters' triggers are off while COPY loads; one recount afterwards is quicker.
+            connection.execute(sa.text("ALTER TABLE vote DISABLE TRIGGER USER"))
             votes = copy_rows(connection, "vote", ["version_id", "user_id", "stance", "stakeholder_group", "created_at",
                                                    "updated_at"], rows)
             # Comments: a quarter on the demo's attendance proposal, the rest spread out.
@@ -166,14 +169,15 @@ def load_big(app, args) -> dict:
                            rng.choice(LANGUAGES),
                            "online", body, "", "visible", "", 0, "", "open", "", _now())
 
-            # The counters' trigger is off while COPY loads; one recount afterwards is quicker.
-            connection.execute(sa.text("ALTER TABLE comment DISABLE TRIGGER comment_counts"))
+            connection.execute(sa.text("ALTER TABLE comment DISABLE TRIGGER USER"))
             count = copy_rows(connection, "comment", [
                 "proposal_id", "version_id", "author_id", "kind", "section", "stakeholder_group", "language", "channel",
                 "body", "moderated_body", "moderation", "held_for", "metoo_count", "official_answer", "disposition",
                 "disposition_reason", "created_at"], comments())
-            connection.execute(sa.text("ALTER TABLE comment ENABLE TRIGGER comment_counts"))
+            for table in ("comment", "vote"):
+                connection.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
             recount(connection)
+            recount_participants(connection)
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
     return {"districts": len(districts) + 1, "people": len(people), "votes": votes, "comments": count}

@@ -127,6 +127,9 @@ def _postgresql() -> list[str]:
     return [
         f"""CREATE FUNCTION comment_count_apply(c comment, delta integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM proposal WHERE id = c.proposal_id) THEN
+    RETURN;  -- a proposal being deleted takes its counters with it
+  END IF;
   IF delta > 0 THEN
     INSERT INTO comment_count AS t ({columns}, comments) VALUES ({values}, 1)
     ON CONFLICT ({columns}) DO UPDATE SET comments = t.comments + 1;
@@ -144,6 +147,9 @@ DECLARE
   v text;
   n integer;
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM proposal WHERE id = c.proposal_id) THEN
+    RETURN;
+  END IF;
   FOR d, v IN SELECT * FROM (VALUES {dimensions}) AS dimension_value LOOP
     IF delta > 0 THEN
       INSERT INTO comment_person AS t (proposal_id, dimension, value, person, comments) VALUES (c.proposal_id, d, v, p, 1)

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from codesign.comments.counters import DERIVED_TABLES
+from codesign.comments import counters
 from codesign.extensions import db
+from codesign.review import participants
 
 CHUNK = 2000
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
+DERIVED_TABLES = counters.DERIVED_TABLES | participants.DERIVED_TABLES  # kept by triggers
 
 
 class MoveError(Exception):

@@ -39,3 +39,30 @@ class ReferenceShare(TimestampMixin, db.Model):
         sa.UniqueConstraint("district_id", "dimension", "key"),
         sa.CheckConstraint("percent >= 0 AND percent <= 100", name="percent_in_range"),
     )
+
+
+# ---------------------------------------------------------------- participant counters
+# Kept by database triggers (codesign/review/participants.py) in the same transaction as every
+# comment, vote and survey answer, and every change of a person's group or language.
+
+class Participant(db.Model):
+    """Someone with an account who gave input on a proposal: how many comments, votes and survey
+    answers (on surveys linked to it) they gave."""
+
+    __tablename__ = "participant"
+
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    inputs: Mapped[int]
+
+
+class ParticipantCount(db.Model):
+    """How many people with an account gave input on a proposal, by their group and language now."""
+
+    __tablename__ = "participant_count"
+
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True)
+    stakeholder_group: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    people: Mapped[int]
