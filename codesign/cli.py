@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(two_factor_off_command)
     app.cli.add_command(move_to_postgres_command)
     app.cli.add_command(backup_drill_command)
+    app.cli.add_command(recount_command)
 
 
 @click.command("init")
@@ -186,6 +187,30 @@ def reindex_command():
     applied = service.catch_up()
     click.echo(f"Search index rebuilt ({service.engine().name}): {count} documents in "
                f"{time.perf_counter() - started:.1f} s; {applied} later changes applied.")
+
+
+@click.command("recount")
+@click.option("--check", is_flag=True, help="Only compare the counters with a recount; exit 1 if they differ.")
+@with_appcontext
+def recount_command(check: bool):
+    """Compare the counters the database keeps (comments, participants) with a recount of the
+    input, or rebuild them (after loading rows with their triggers switched off)."""
+    from codesign.comments import counters
+    from codesign.extensions import db
+    from codesign.review import participants
+
+    with db.engine.begin() as connection:
+        found = {**counters.differences(connection), **participants.differences(connection)}
+        for table, (extra, missing) in found.items():
+            click.echo(f"{table}: {len(extra)} rows differ from a recount, {len(missing)} missing")
+        if check:
+            click.echo("The counters equal a recount." if not found else "The counters differ from a recount.")
+            if found:
+                raise SystemExit(1)
+            return
+        counters.recount(connection)
+        participants.recount(connection)
+    click.echo("Counters rebuilt from the input.")
 
 
 @click.command("search-worker")

@@ -143,3 +143,19 @@ def test_demo_has_organizations_and_sessions_with_recorded_input(app, runner, cl
     page = client.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
     assert "Show of hands at community sessions" in page and "Said at" in page
     assert "Familias Unidas de Riverside" in client.get("/d/riverside/sessions/").get_data(as_text=True)
+
+
+def test_recount_checks_and_mends_the_counters(app, runner):
+    import sqlalchemy as sa
+
+    from codesign.extensions import db
+
+    runner.invoke(args=["demo"])
+    assert runner.invoke(args=["recount", "--check"]).exit_code == 0
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE comment_count SET comments = comments + 1"))
+        connection.execute(sa.text("DELETE FROM participant_count"))
+    checked = runner.invoke(args=["recount", "--check"])
+    assert checked.exit_code == 1 and "comment_count:" in checked.output and "participant_count:" in checked.output
+    assert runner.invoke(args=["recount"]).exit_code == 0
+    assert runner.invoke(args=["recount", "--check"]).exit_code == 0
