@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from benchmarks.run import ids, signed_in_client
 from codesign.comments.counters import recount
 from codesign.review.participants import recount as recount_participants
+from codesign.votes.counters import recount as recount_votes
 
 SECTION = "## Big data on PostgreSQL"
 LANGUAGES = ["en", "es", "vi", "zh", "ar"]
@@ -178,6 +179,7 @@ def load_big(app, args) -> dict:
                 connection.execute(sa.text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
             recount(connection)
             recount_participants(connection)
+            recount_votes(connection)
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
     return {"districts": len(districts) + 1, "people": len(people), "votes": votes, "comments": count}

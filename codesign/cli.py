@@ -193,14 +193,16 @@ def reindex_command():
 @click.option("--check", is_flag=True, help="Only compare the counters with a recount; exit 1 if they differ.")
 @with_appcontext
 def recount_command(check: bool):
-    """Compare the counters the database keeps (comments, participants) with a recount of the
+    """Compare the counters the database keeps (comments, participants, votes) with a recount of the
     input, or rebuild them (after loading rows with their triggers switched off)."""
     from codesign.comments import counters
     from codesign.extensions import db
     from codesign.review import participants
+    from codesign.votes import counters as vote_counters
 
     with db.engine.begin() as connection:
-        found = {**counters.differences(connection), **participants.differences(connection)}
+        found = {**counters.differences(connection), **participants.differences(connection),
+                 **vote_counters.differences(connection)}
         for table, (extra, missing) in found.items():
             click.echo(f"{table}: {len(extra)} rows differ from a recount, {len(missing)} missing")
         if check:
@@ -210,6 +212,7 @@ def recount_command(check: bool):
             return
         counters.recount(connection)
         participants.recount(connection)
+        vote_counters.recount(connection)
     click.echo("Counters rebuilt from the input.")
 
 

@@ -290,3 +290,19 @@ def make_open_proposal(app, make_district, make_user):
             return proposal.id
 
     return make
+
+
+@pytest.fixture
+def demo_data(app):
+    """The demo district (codesign/demo.py), loaded into the test database."""
+    from codesign.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+
+
+def assert_counters_agree(counters, message: str = "") -> None:
+    """The counters a module keeps by triggers (its differences() with a recount) are right."""
+    with _db.engine.connect() as connection:
+        found = counters.differences(connection)
+    assert not found, f"{message}: counters differ from a recount: {found}"

@@ -124,6 +124,7 @@ def _postgresql() -> list[str]:
     match = _key_match("comment_count", COUNT_KEY, "c")
     dimensions = ", ".join(f"('{dimension}', c.{column}::text)" for dimension, column in PEOPLE_DIMENSIONS)
     key = "proposal_id = c.proposal_id AND dimension = d AND value = v"
+    old_key, new_key = (", ".join(expression.format(r=row) for _c, expression in COUNT_KEY) for row in ("OLD", "NEW"))
     return [
         f"""CREATE FUNCTION comment_count_apply(c comment, delta integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -179,8 +180,15 @@ BEGIN
     PERFORM comment_people_apply(OLD, -1);
   ELSE
     IF {_changed(COUNT_COLUMNS)} THEN
-      PERFORM comment_count_apply(OLD, -1);
-      PERFORM comment_count_apply(NEW, 1);
+      -- The lower of the two cells first, so that two comments moving opposite ways at once
+      -- never wait for each other in a circle.
+      IF ROW({old_key}) < ROW({new_key}) THEN
+        PERFORM comment_count_apply(OLD, -1);
+        PERFORM comment_count_apply(NEW, 1);
+      ELSE
+        PERFORM comment_count_apply(NEW, 1);
+        PERFORM comment_count_apply(OLD, -1);
+      END IF;
     END IF;
     IF {_changed(PEOPLE_COLUMNS)} THEN
       PERFORM comment_people_apply(OLD, -1);

@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from codesign.comments import counters
 from codesign.extensions import db
 from codesign.review import participants
+from codesign.votes import counters as vote_counters
 
 CHUNK = 2000
 MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
-DERIVED_TABLES = counters.DERIVED_TABLES | participants.DERIVED_TABLES  # kept by triggers
+DERIVED_TABLES = counters.DERIVED_TABLES | participants.DERIVED_TABLES | vote_counters.DERIVED_TABLES  # triggers
 
 
 class MoveError(Exception):

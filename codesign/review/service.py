@@ -33,7 +33,7 @@ from codesign.suppression import (
 )
 from codesign.surveys.models import Survey, SurveyResponse
 from codesign.text import one_line, without_controls
-from codesign.votes.models import Stance, Vote
+from codesign.votes.models import Stance, VoteCount
 
 UNKNOWN = "unknown"  # language not recorded (people counted at sessions)
 METRICS = ("people", "comments", "votes", "responses", "attendance")
@@ -84,8 +84,8 @@ def participation(proposal: Proposal, threshold: int) -> Participation:
                SurveyResponse.session_id.is_(None))  # paper forms from a session are its attendees
         .group_by(SurveyResponse.stakeholder_group, SurveyResponse.language)).all()
     comments = comments_service.counted(proposal.id, CommentCount.stakeholder_group)
-    votes = _count_by(db.select(Vote.stakeholder_group, db.func.count()).where(Vote.version_id.in_(version_ids))
-                      .group_by(Vote.stakeholder_group))
+    votes = _count_by(db.select(VoteCount.stakeholder_group, db.func.sum(VoteCount.votes))
+                      .where(VoteCount.version_id.in_(version_ids)).group_by(VoteCount.stakeholder_group))
     responses = _count_by(db.select(SurveyResponse.stakeholder_group, db.func.count())
                           .where(SurveyResponse.survey_id.in_(survey_ids)).group_by(SurveyResponse.stakeholder_group))
 

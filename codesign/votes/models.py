@@ -42,3 +42,16 @@ class Vote(TimestampMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("version_id", "user_id"),)
+
+
+class VoteCount(db.Model):
+    """How many votes a version has per stance and group, kept by database triggers
+    (codesign/votes/counters.py) in the same transaction as every vote."""
+
+    __tablename__ = "vote_count"
+
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_version.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    stance: Mapped[Stance] = mapped_column(enum_type(Stance, 16), primary_key=True)
+    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32), primary_key=True)
+    votes: Mapped[int]

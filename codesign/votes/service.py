@@ -6,7 +6,7 @@ from codesign.db import dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.models import Proposal, ProposalVersion
 from codesign.suppression import SuppressedTable, suppress_table
-from codesign.votes.models import Stance, Vote
+from codesign.votes.models import Stance, Vote, VoteCount
 
 
 class VoteError(Exception):
@@ -51,7 +51,7 @@ def vote_of(version_id: int | None, user) -> Vote | None:
 
 
 def tally(version: ProposalVersion, threshold: int) -> SuppressedTable:
-    """Votes on a version by stakeholder group and stance, from one SQL aggregate.
+    """Votes on a version by stakeholder group and stance, from the vote counters.
 
     The column totals are the overall tally by stance; every figure is suppressed together.
     """
@@ -59,13 +59,12 @@ def tally(version: ProposalVersion, threshold: int) -> SuppressedTable:
 
 
 def tallies(version_ids: list[int], threshold: int) -> dict[int, SuppressedTable]:
-    """The suppressed tally of each version, from one SQL aggregate for all of them."""
+    """The suppressed tally of each version, from one query for all of them."""
     tables = {vid: {group: {stance: 0 for stance in Stance} for group in StakeholderGroup} for vid in version_ids}
     if version_ids:
-        for version_id, stance, group, count in db.session.execute(
-            db.select(Vote.version_id, Vote.stance, Vote.stakeholder_group, db.func.count())
-            .where(Vote.version_id.in_(version_ids))
-            .group_by(Vote.version_id, Vote.stance, Vote.stakeholder_group)
+        for version_id, stance, group, count in db.session.execute(  # kept by triggers: votes/counters.py
+            db.select(VoteCount.version_id, VoteCount.stance, VoteCount.stakeholder_group, VoteCount.votes)
+            .where(VoteCount.version_id.in_(version_ids))
         ):
             tables[version_id][group][stance] = count
     return {vid: suppress_table(table, threshold) for vid, table in tables.items()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 import sqlalchemy as sa
 
 from codesign.comments import counters
@@ -18,36 +17,23 @@ from codesign.comments.models import (
 )
 from codesign.db import utcnow
 from codesign.extensions import db
+from tests.conftest import assert_counters_agree
 
 
-@pytest.fixture
-def demo(app):
-    from codesign.demo import load_demo
-
-    with app.app_context():
-        load_demo()
-
-
-def _agree(message: str = "") -> None:
-    with db.engine.connect() as connection:
-        found = counters.differences(connection)
-    assert not found, f"{message}: counters differ from a recount: {found}"
-
-
-def test_the_demo_and_a_busy_district_are_counted_right(app, demo):
+def test_the_demo_and_a_busy_district_are_counted_right(app, demo_data):
     """Everything the demo and benchmarks/data.py do (comments, replies, sessions, dispositions,
     moderation, published log entries) through the app's services."""
     from benchmarks.data import grow
     from codesign.districts.service import get_district
 
     with app.app_context():
-        _agree("after the demo")
+        assert_counters_agree(counters, "after the demo")
     with app.test_request_context():
         grow(get_district("riverside"), scale=1)
-        _agree("after a busy district")
+        assert_counters_agree(counters, "after a busy district")
 
 
-def test_erasing_an_account_moves_its_comments_to_anonymous_people(app, demo):
+def test_erasing_an_account_moves_its_comments_to_anonymous_people(app, demo_data):
     from codesign.accounts.models import User
     from codesign.mydata.service import erase_account
 
@@ -58,10 +44,10 @@ def test_erasing_an_account_moves_its_comments_to_anonymous_people(app, demo):
         assert mine >= 2  # so that one person becomes several anonymous ones
         erase_account(db.session.get(User, author), withdraw_comments=False)
         db.session.commit()
-        _agree("after erasing an account")
+        assert_counters_agree(counters, "after erasing an account")
 
 
-def test_random_changes_of_every_kind_are_counted(app, demo):
+def test_random_changes_of_every_kind_are_counted(app, demo_data):
     """Seeded random inserts, updates of every counted column (one row and many at once),
     deletes, and a proposal deleted with its comments, checked after each step."""
     rng = random.Random(20261130)
@@ -110,14 +96,14 @@ def test_random_changes_of_every_kind_are_counted(app, demo):
                     parent = rng.choice(ids)
                     connection.execute(sa.update(table).where(table.c.id == rng.choice(ids), table.c.id != parent)
                                        .values(parent_id=rng.choice([None, parent])))
-            _agree(f"step {step}: {action}")
+            assert_counters_agree(counters, f"step {step}: {action}")
         # A proposal deleted (its comments and counters go by cascade).
         with db.engine.begin() as connection:
             connection.execute(sa.text("DELETE FROM proposal WHERE id = :id"), {"id": proposals[0][0]})
-        _agree("after deleting a proposal")
+        assert_counters_agree(counters, "after deleting a proposal")
 
 
-def test_a_wrong_counter_is_found_and_a_recount_mends_it(app, demo):
+def test_a_wrong_counter_is_found_and_a_recount_mends_it(app, demo_data):
     with app.app_context():
         with db.engine.begin() as connection:
             connection.execute(sa.text("UPDATE comment_count SET comments = comments + 1 WHERE comments = 1"))

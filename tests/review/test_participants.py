@@ -4,45 +4,31 @@ from __future__ import annotations
 
 import random
 
-import pytest
 import sqlalchemy as sa
 
 from codesign.db import utcnow
 from codesign.extensions import db
 from codesign.review import participants
+from tests.conftest import assert_counters_agree
 
 
-@pytest.fixture
-def demo(app):
-    from codesign.demo import load_demo
-
-    with app.app_context():
-        load_demo()
-
-
-def _agree(message: str = "") -> None:
-    with db.engine.connect() as connection:
-        found = participants.differences(connection)
-    assert not found, f"{message}: participant counters differ from a recount: {found}"
-
-
-def test_the_demo_a_busy_district_and_an_erased_account_are_counted_right(app, demo):
+def test_the_demo_a_busy_district_and_an_erased_account_are_counted_right(app, demo_data):
     from benchmarks.data import grow
     from codesign.accounts.models import User
     from codesign.districts.service import get_district
     from codesign.mydata.service import erase_account
 
     with app.test_request_context():
-        _agree("after the demo")
+        assert_counters_agree(participants, "after the demo")
         grow(get_district("riverside"), scale=1)
-        _agree("after a busy district")
+        assert_counters_agree(participants, "after a busy district")
         lucia = db.session.scalar(sa.select(User).where(User.username == "lucia"))
         erase_account(lucia, withdraw_comments=False)
         db.session.commit()
-        _agree("after erasing an account")
+        assert_counters_agree(participants, "after erasing an account")
 
 
-def test_the_review_counts_people_with_accounts_from_the_counters(app, demo):
+def test_the_review_counts_people_with_accounts_from_the_counters(app, demo_data):
     """The review's people by group and by language: the counters' participants (each person
     once, by their group and language now) plus session attendance and paper forms."""
     from codesign.accounts.models import User
@@ -70,7 +56,7 @@ def test_the_review_counts_people_with_accounts_from_the_counters(app, demo):
             assert count - offline.raw_people_by_language.get(language, 0) == online_by_language.get(language, 0)
 
 
-def test_random_changes_of_every_kind_are_counted(app, demo):
+def test_random_changes_of_every_kind_are_counted(app, demo_data):
     """Seeded random inserts, updates and deletes of comments, votes and survey answers, people
     changing group and language, surveys linked to another proposal, a survey and a version
     deleted with their input, and a proposal deleted: checked after each step."""
@@ -145,7 +131,7 @@ def test_random_changes_of_every_kind_are_counted(app, demo):
                 else:  # everyone in one statement changes group
                     connection.execute(sa.text('UPDATE "user" SET stakeholder_group = CASE WHEN id % 2 = 0 '
                                                "THEN 'student' ELSE 'educator' END"))
-            _agree(f"step {step}: {action}")
+            assert_counters_agree(participants, f"step {step}: {action}")
         with db.engine.begin() as connection:
             connection.execute(sa.text("DELETE FROM survey_answer WHERE response_id IN "
                                        "(SELECT id FROM survey_response WHERE survey_id = :s)"), {"s": surveys[0]})
@@ -154,7 +140,7 @@ def test_random_changes_of_every_kind_are_counted(app, demo):
                     "survey_id = :s" if table != "response_entry_question" else
                     "question_id IN (SELECT id FROM survey_question WHERE survey_id = :s)")), {"s": surveys[0]})
             connection.execute(sa.text("DELETE FROM survey WHERE id = :s"), {"s": surveys[0]})
-        _agree("after deleting a survey with its answers")
+        assert_counters_agree(participants, "after deleting a survey with its answers")
         with db.engine.begin() as connection:  # an earlier version, with its votes and comments
             version = one(connection, "SELECT min(v.id) FROM proposal_version v JOIN proposal p ON p.id = v.proposal_id "
                                       "WHERE v.id <> p.current_version_id AND EXISTS "
@@ -164,13 +150,13 @@ def test_random_changes_of_every_kind_are_counted(app, demo):
                 connection.execute(sa.text(f"UPDATE response_entry SET {column} = NULL WHERE {column} = :v"),
                                    {"v": version})
             connection.execute(sa.text("DELETE FROM proposal_version WHERE id = :v"), {"v": version})
-        _agree("after deleting a version with its votes")
+        assert_counters_agree(participants, "after deleting a version with its votes")
         with db.engine.begin() as connection:
             connection.execute(sa.text("DELETE FROM proposal WHERE id = :p"), {"p": proposals[-1][0]})
-        _agree("after deleting a proposal")
+        assert_counters_agree(participants, "after deleting a proposal")
 
 
-def test_a_wrong_counter_is_found_and_a_recount_mends_it(app, demo):
+def test_a_wrong_counter_is_found_and_a_recount_mends_it(app, demo_data):
     with app.app_context():
         with db.engine.begin() as connection:
             connection.execute(sa.text("UPDATE participant_count SET people = people + 1"))
