@@ -29,6 +29,7 @@ TOKEN = "\x00form-token\x00"
 SESSION_KEYS = {"csrf_token", "_fresh", "_permanent"}  # what a visitor who is not signed in may hold
 VARY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-History-Restore-Request", "HX-Boosted",
                 "Accept-Language")
+VARY_KEYS = tuple("HTTP_" + name.upper().replace("-", "_") for name in VARY_HEADERS)
 SKIPPED_HEADERS = {"Set-Cookie", "Content-Length", "ETag", "Date"}
 
 
@@ -67,8 +68,9 @@ def _key():
     allowed = {current_app.config["SESSION_COOKIE_NAME"], LOCALE_COOKIE}
     if set(request.cookies) - allowed:
         return None
+    environ = request.environ  # (request.headers.get raises and catches for each absent header)
     return (request.full_path, request.cookies.get(LOCALE_COOKIE, ""),
-            tuple(request.headers.get(name, "") for name in VARY_HEADERS))
+            tuple(environ.get(key, "") for key in VARY_KEYS))
 
 
 def init_app(app: Flask) -> None:

@@ -38,8 +38,10 @@ def set_security_headers(response):
     """Headers every response carries, pages and files alike (static files get the same from
     codesign.assets)."""
     headers = response.headers
-    for name, value in BASE_HEADERS.items():
-        headers.setdefault(name, value)
+    present = {name.lower() for name in headers.keys()}  # one pass (setdefault scans per header)
+    missing = [(name, value) for name, value in BASE_HEADERS.items() if name.lower() not in present]
+    if missing:
+        headers.extend(missing)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
