@@ -117,21 +117,28 @@ def signed_in_client(app, who: str | None):
 # ---------------------------------------------------------------- page weight and queries
 
 def page_weights(app, pages) -> list[dict]:
+    """Gzipped bytes per page. A visitor's first view (no cookie yet) carries the stylesheet
+    inline and prefetches the file for later views, which link it: "HTML + CSS" is what the
+    first response needs to render; signed-in people have been here before, so their pages
+    link the stylesheet (counted with the HTML as their first-view bytes)."""
     rows = []
     clients = {}
     for label, url, who in pages:
-        client = clients.setdefault(who, signed_in_client(app, who))
+        client = app.test_client() if who is None else clients.setdefault(who, signed_in_client(app, who))
         response = client.get(url)
         html = response.get_data()
         assert response.status_code == 200, (url, response.status_code)
         html_gz = len(gzip.compress(html, 6))
         css = js = 0
-        for ref in re.findall(rb'<link rel="stylesheet" href="([^"]+)"', html):
+        for ref in re.findall(rb'<link rel="(?:stylesheet|prefetch)" href="([^"]+)"', html):
             css += _static_size(client, ref.decode())
         for ref in re.findall(rb'<script src="([^"]+)"', html):
             js += _static_size(client, ref.decode())
+        inline = b"<style>" in html
+        repeat = len(gzip.compress(client.get(url).get_data(), 6)) if inline else html_gz
         rows.append({"label": label, "who": who or "anyone", "html": html_gz, "css": css, "js": js,
-                     "first": html_gz + css + js, "critical": html_gz + css, "repeat": html_gz})
+                     "first": html_gz + css + js, "critical": html_gz if inline else html_gz + css,
+                     "repeat": repeat})
     return rows
 
 
@@ -336,17 +343,23 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
              f"Python {platform.python_version()}, SQLite (the demo district grown by `benchmarks/data.py`: "
              f"small = demo + {sizes['small']['comments']:,} comments, large = + {sizes['large']['comments']:,} more).", "",
              "### Page weight (gzip; static files as served, gzip)", "",
+             "A visitor's first view (no cookie yet) has the stylesheet inline and prefetches the file; "
+             "later views link it (cached a year). HTML is the first view's; \"HTML + CSS\" is the first "
+             "response with everything it needs to render; signed-in people's pages link the stylesheet.", "",
              "| page | who | HTML | CSS | JS | first view | HTML + CSS | repeat view |",
              "|---|---|---|---|---|---|---|---|"]
     kb = lambda n: f"{n / 1024:.1f} KB"  # noqa: E731
     for row in weights:
         lines.append(f"| {row['label']} | {row['who']} | {kb(row['html'])} | {kb(row['css'])} | {kb(row['js'])} | "
                      f"{kb(row['first'])} | {kb(row['critical'])} | {kb(row['repeat'])} |")
-    worst_first = max(r["first"] for r in weights)
-    worst_critical = max(r["critical"] for r in weights)
-    worst_repeat = max(r["repeat"] for r in weights)
-    lines += ["", f"Largest first view {kb(worst_first)} (target ≤ 50 KB), HTML with its CSS {kb(worst_critical)} "
-              f"(target ≤ 14 KB), repeat view {kb(worst_repeat)} (target ≤ 14 KB).", "",
+    public = [r for r in weights if r["who"] == "anyone"]
+    worst_first = max(r["first"] for r in public)
+    worst_critical = max(r["critical"] for r in public)
+    worst_repeat = max(r["repeat"] for r in public)
+    lines += ["", f"Public pages: largest first view {kb(worst_first)} (target ≤ 50 KB), first response with its "
+              f"CSS {kb(worst_critical)} (target ≤ 14 KB, one round trip), repeat view {kb(worst_repeat)} "
+              f"(target ≤ 14 KB); for signed-in pages the largest repeat view is "
+              f"{kb(max(r['repeat'] for r in weights if r['who'] != 'anyone'))}.", "",
               "### Queries per page (small → large data)", "", "| page | small | large |", "|---|---|---|"]
     for label, count in queries_small.items():
         lines.append(f"| {label} | {count} | {queries_large[label]} |")

@@ -175,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from flask_login import current_user
+    from markupsafe import Markup
 
     from codesign.i18n import (
         current_locale_code,
@@ -182,7 +183,11 @@ def _register_request_hooks(app: Flask) -> None:
         offered_locales,
         text_direction,
     )
-    from codesign.security import conditional_get, set_security_headers
+    from codesign.security import (
+        conditional_get,
+        inline_stylesheet,
+        set_security_headers,
+    )
 
     @app.before_request
     def notice_tampered_session():
@@ -233,6 +238,9 @@ def _register_request_hooks(app: Flask) -> None:
             "locale_code": code,
             "text_direction": text_direction(code),
             "switcher_locales": offered_locales(district),
+            # A browser without our cookie is on its first view: the stylesheet comes inline.
+            "inline_stylesheet": (None if app.config["SESSION_COOKIE_NAME"] in request.cookies
+                                  else Markup(inline_stylesheet()[0])),
         }
 
     from codesign.db import utcnow

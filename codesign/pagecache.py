@@ -70,7 +70,8 @@ def _key():
         return None
     environ = request.environ  # (request.headers.get raises and catches for each absent header)
     return (request.full_path, request.cookies.get(LOCALE_COOKIE, ""),
-            tuple(environ.get(key, "") for key in VARY_KEYS))
+            tuple(environ.get(key, "") for key in VARY_KEYS),
+            current_app.config["SESSION_COOKIE_NAME"] in request.cookies)  # a first view has the styles inline
 
 
 def init_app(app: Flask) -> None:

@@ -49,6 +49,8 @@ def test_a_kept_page_answers_a_repeat_visit_with_not_modified(cached, other_app)
     app, url = cached
     app.test_client().get(url)
     visitor = app.test_client()
+    visitor.get(url)  # a first view (styles inline) is another page than the views after it,
+    visitor.get(url)  # which this one makes and keeps
     page = visitor.get(url)
     assert page.headers["X-Page-Cache"] == "hit"
     again = visitor.get(url, headers={"If-None-Match": page.headers["ETag"]})
@@ -59,7 +61,9 @@ def test_a_kept_page_answers_a_repeat_visit_with_not_modified(cached, other_app)
     uncached.set_cookie("session", visitor.get_cookie("session").value)
     made = uncached.get(url)
     assert "X-Page-Cache" not in made.headers and made.headers["ETag"] == page.headers["ETag"]
-    other = app.test_client().get(url)
+    other_visitor = app.test_client()
+    other_visitor.get(url)
+    other = other_visitor.get(url)
     assert other.headers["X-Page-Cache"] == "hit" and other.headers["ETag"] != page.headers["ETag"]
     assert visitor.get(url, headers={"If-None-Match": other.headers["ETag"]}).status_code == 200
 

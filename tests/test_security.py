@@ -1,4 +1,6 @@
 """Security baseline: headers on every response, cookies, no inline script or style."""
+import base64
+import hashlib
 import re
 
 import pytest
@@ -32,13 +34,33 @@ def test_hsts_over_https(client, district):
 
 @pytest.mark.parametrize("url", [u for u in PAGES if not u.startswith("/static")])
 def test_pages_have_no_inline_script_style_or_third_party_urls(client, district, url):
-    html = client.get(url).get_data(as_text=True)
+    response = client.get(url)
+    html = response.get_data(as_text=True)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script>"
-    assert "<style" not in html
+    # The one inline <style> is the site's stylesheet on a first view, allowed by its hash alone.
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert html.count("<style") == len(styles) <= 1
+    for style in styles:
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"]
     assert not re.search(r"\sstyle=", html)
     assert not re.search(r"\son[a-z]+=", html), "inline event handler"
     for attr in re.findall(r'\s(?:src|href|action)="([^"]*)"', html):
         assert not re.match(r"(https?:)?//", attr), f"third-party or absolute URL: {attr}"
+
+
+def test_a_first_view_brings_its_styles_and_later_views_link_them(client, district):
+    from codesign.security import STYLESHEET
+
+    first = client.get("/d/riverside/")
+    html = first.get_data(as_text=True)
+    assert f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>" in html
+    assert re.search(r'<link rel="prefetch" href="/static/css/codesign\.[0-9a-f]{12}\.css">', html)
+    assert 'rel="stylesheet"' not in html and "unsafe-inline" not in first.headers["Content-Security-Policy"]
+    assert client.get_cookie("session") is not None  # the page's form token gave it a session
+    later = client.get("/d/riverside/").get_data(as_text=True)
+    assert "<style" not in later
+    assert re.search(r'<link rel="stylesheet" href="/static/css/codesign\.[0-9a-f]{12}\.css">', later)
 
 
 def test_session_cookie_is_httponly_and_lax(browser, make_user, client):

@@ -69,3 +69,17 @@ def test_register_and_sign_in_pages_are_accessible(page, riverside, check_access
     page.get_by_role("button", name="Create account").click()
     page.wait_for_selector(".field-error")
     check_accessibility(page)
+
+
+def test_first_view_is_styled_inline_and_later_views_from_the_cached_file(page, riverside):
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
+    page.goto("/d/riverside/")
+    # The page's own styles applied (the policy allows the inline stylesheet by its hash).
+    assert page.evaluate("document.querySelectorAll('style').length") == 1
+    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+    page.goto("/d/riverside/privacy")
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    assert page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length") == 1
+    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+    assert not refused, refused
