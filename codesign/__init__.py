@@ -246,11 +246,13 @@ def _register_request_hooks(app: Flask) -> None:
     from codesign.db import utcnow
     from codesign.i18n import content_span, language_label
     from codesign.richtext import render_markdown
-    from codesign.text import isolated
+    from codesign.text import isolated, machine_time
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["content"] = content_span
     app.jinja_env.filters["isolated"] = isolated
+    # <time datetime>: HTML allows at most three digits of a second; whole seconds are enough.
+    app.jinja_env.filters["machine_time"] = machine_time
     app.jinja_env.globals["language_label"] = language_label
     app.jinja_env.globals.update(
         current_path=lambda: request.full_path.rstrip("?"),

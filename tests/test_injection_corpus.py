@@ -316,7 +316,7 @@ SELF_CLOSING_SIBLINGS = {"p": {"p"}, "li": {"li"}, "option": {"option"}, "dt": {
                          "dd": {"dt", "dd"}, "tr": {"tr"}, "td": {"td", "th"}, "th": {"td", "th"}}
 NOT_SHOWN_AS_TEXT = {"script", "style", "textarea", "title", "option", "head", "template"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
-                  "hx-get", "hx-post", "cite"}
+                  "data-hx-get", "data-hx-post", "cite"}
 IGNORED_IN_LAYOUT = {"mark", "ins", "del"}
 
 

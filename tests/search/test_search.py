@@ -124,7 +124,7 @@ def test_live_results_are_a_fragment_of_the_same_page(app, world):
                           headers={"HX-Request": "true", "HX-Boosted": "true"}).get_data(as_text=True)
     assert "<h1>" in boosted  # a boosted form (the header's search box) gets the whole page
     full = search(app, "retention")
-    assert 'hx-get="/d/riverside/search"' in full and 'role="search"' in full and 'id="search-results"' in full
+    assert 'data-hx-get="/d/riverside/search"' in full and 'role="search"' in full and 'id="search-results"' in full
 
 
 def test_across_all_districts_and_the_header_box(app, world):
