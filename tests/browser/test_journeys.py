@@ -3,6 +3,8 @@
 
 1. A parent, in Spanish, opens the district page, reads a proposal and its data card,
    registers, comments on the retention part, votes, and answers the linked survey.
+5. The same by keyboard alone: every control reached by Tab, focus always visible, the skip
+   link works, and Tab goes through a page and out again (no trap).
 """
 from __future__ import annotations
 
@@ -93,3 +95,125 @@ def test_a_parent_in_spanish_reads_registers_comments_votes_and_answers(app, pag
         assert vote.stance.value == "oppose"
         answered = db.session.scalar(sa.select(SurveyResponse).where(SurveyResponse.user_id == parent.id))
         assert answered is not None and answered.language == "es"
+
+
+# ---------------------------------------------------------------- by keyboard alone
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {tag: el.tagName.toLowerCase(), name: el.getAttribute('name'), value: el.getAttribute('value'),
+          href: el.getAttribute('href'), id: el.id, type: el.getAttribute('type'),
+          visible: style.outlineStyle !== 'none' && style.outlineWidth !== '0px' || style.boxShadow !== 'none',
+          shown: box.width > 0 && box.height > 0};
+}"""
+
+
+def _tab_to(page, wanted, *, limit=250, back=False):
+    """Press Tab (or Shift+Tab) until the focused element is the one wanted (a function of its
+    description); every element focused on the way must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            continue
+        assert focused["visible"] and focused["shown"], f"focus not visible on {focused}"
+        if wanted(focused):
+            return focused
+    raise AssertionError(f"not reachable by keyboard within {limit} presses")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 740}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_a_parent_does_it_all_by_keyboard(app, chromium, live_server, demo_data, viewport):
+    from codesign.comments.models import Comment
+    from codesign.extensions import db
+
+    context = chromium.new_context(viewport=viewport, base_url=live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/d/riverside/")
+    # The skip link comes first and moves focus to the main content.
+    first = _tab_to(page, lambda f: True)
+    assert first["href"] == "#main"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # Spanish, by keyboard.
+    _tab_to(page, lambda f: f["name"] == "locale" and f["value"] == "es", back=True)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("html[lang='es']")
+    # The proposal, then registering.
+    _tab_to(page, lambda f: f["href"] == "/d/riverside/proposals/1/")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".data-card")
+    _tab_to(page, lambda f: (f["href"] or "").startswith("/register"))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("form.stacked")
+    _tab_to(page, lambda f: f["name"] == "age_13_or_older")
+    page.keyboard.press("Space")  # the first choice: "yes"
+    for field, text in (("username", "teclado_ana"), ("password", "una-clave-larga-2026"),
+                        ("confirm", "una-clave-larga-2026")):
+        _tab_to(page, lambda f, field=field: f["id"] == field)
+        page.keyboard.type(text)
+    _tab_to(page, lambda f: f["name"] == "stakeholder_group")
+    page.keyboard.press("ArrowDown")  # from the first group to the next: family
+    _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash--success")
+    # Back on the proposal: a comment on retention, by keyboard.
+    page.goto("/d/riverside/proposals/1/")
+    _tab_to(page, lambda f: f["name"] == "kind" and f["value"] == "question")
+    page.keyboard.press("ArrowDown")  # question → concern
+    _tab_to(page, lambda f: f["name"] == "section")
+    for _ in range(10):  # arrow keys move through a closed list's choices
+        if page.evaluate("document.activeElement.value") == "retention":
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == "retention"
+    _tab_to(page, lambda f: f["name"] == "body")
+    page.keyboard.type("Un año de datos de asistencia es suficiente.")
+    _tab_to(page, lambda f: f["tag"] == "button" and "comment-form" in page.evaluate(
+        "document.activeElement.form ? document.activeElement.form.className : ''"))
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".flash--success")
+    # The vote, by keyboard (Space presses a button).
+    _tab_to(page, lambda f: f["name"] == "stance" and f["value"] == "support")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#vote button[value='support'][aria-pressed='true']")
+    context.close()
+    with app.app_context():
+        comment = db.session.scalar(sa.select(Comment).where(Comment.body.like("Un año de datos%")))
+        assert comment is not None and comment.kind.value == "concern" and comment.section == "retention"
+
+
+@pytest.mark.parametrize("url", ["/d/riverside/proposals/1/", "/register", "/d/riverside/surveys/"])
+def test_tab_goes_through_every_control_and_out_again(chromium, live_server, demo_data, url):
+    """No keyboard trap: Tab from the top passes every control once and comes round to the skip
+    link; Shift+Tab goes back the same way."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, base_url=live_server)
+    page = context.new_page()
+    page.goto(url)
+    # Controls a person can reach: a group of radio buttons is one stop.
+    focusable = page.evaluate("""() => {
+        const stops = new Set();
+        for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')) {
+            if (el.disabled || el.tabIndex < 0 || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+            stops.add(el.type === 'radio' ? 'radio:' + [...document.forms].indexOf(el.form) + ':' + el.name : el);
+        }
+        return stops.size;
+    }""")
+    order = []
+    for _ in range(focusable + 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            break  # past the last control: out of the page
+        assert focused["visible"], f"focus not visible on {focused}"
+        order.append(focused)
+    assert order and order[0]["href"] == "#main"
+    assert len(order) == focusable, f"Tab reached {len(order)} of {focusable} controls: " + repr([(o["tag"], o["name"], o["href"], o["id"]) for o in order])
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["href"] == "#main", "Tab does not come round again"
+    context.close()
