@@ -99,3 +99,18 @@ def test_server_errors_show_a_generic_translated_page(other_app):
     assert response.status_code == 500
     assert "secret internals" not in text and "Traceback" not in text
     assert '<html lang="es"' in text
+
+
+def test_download_links_are_not_boosted():
+    """htmx's boost would fetch a file into the page instead of saving it: every link that
+    downloads says data-hx-boost="false" (the board journey downloads a packet with JS on)."""
+    from pathlib import Path
+
+    import codesign
+
+    found = []
+    for template in Path(codesign.__file__).parent.rglob("*.html"):
+        for link in re.findall(r"<a [^>]*\bdownload\b[^>]*>", template.read_text(encoding="utf-8")):
+            if 'data-hx-boost="false"' not in link:
+                found.append(f"{template.name}: {link}")
+    assert not found, found

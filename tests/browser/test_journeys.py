@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 import sqlalchemy as sa
 
@@ -217,3 +219,36 @@ def test_tab_goes_through_every_control_and_out_again(chromium, live_server, dem
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED)["href"] == "#main", "Tab does not come round again"
     context.close()
+
+
+# ---------------------------------------------------------------- 4. the board
+
+def test_a_board_member_opens_the_review_and_downloads_the_packet(page, demo_data, check_accessibility):
+    from tests.browser.conftest import sign_in
+
+    sign_in(page, "board", "codesign-demo")
+    page.goto("/d/riverside/proposals/1/")
+    page.locator("a[href='/d/riverside/proposals/1/review/']").click()
+    page.wait_for_url("**/proposals/1/review/")
+    assert page.locator("h1").inner_text() == "Board review"
+    assert page.locator("table").count() >= 3  # who took part, support over versions, what was raised
+    check_accessibility(page)
+    # The packet to print, in Spanish.
+    page.locator("a[href='/d/riverside/proposals/1/review/packet?lang=es']").click()
+    page.wait_for_selector("html[lang='es']")
+    assert page.locator("h1").count() == 1
+    check_accessibility(page)
+    # The packet as a PDF file.
+    page.go_back()
+    try:
+        import codesign.review.pdf  # noqa: F401
+    except OSError as error:  # WeasyPrint without Pango: the link says "unavailable" (CI has it)
+        if os.environ.get("CODESIGN_REQUIRE_PDF") == "1":
+            raise
+        pytest.skip(f"the PDF needs Pango: {error}")
+    with page.expect_download(timeout=120_000) as download:
+        page.locator("a[href='/d/riverside/proposals/1/review/packet.pdf?lang=en']").click()
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert download.value.suggested_filename.endswith(".pdf")
