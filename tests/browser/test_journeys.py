@@ -3,6 +3,10 @@
 
 1. A parent, in Spanish, opens the district page, reads a proposal and its data card,
    registers, comments on the retention part, votes, and answers the linked survey.
+2. Staff publish the next version with a summary of what changed and a response-log entry that
+   links a parent's comment; the parent signs in again and follows "what happened to my input"
+   to the entry and the difference between the versions.
+4. A board member opens the review, the packet to print, and downloads the packet as a PDF.
 5. The same by keyboard alone: every control reached by Tab, focus always visible, the skip
    link works, and Tab goes through a page and out again (no trap).
 """
@@ -252,3 +256,75 @@ def test_a_board_member_opens_the_review_and_downloads_the_packet(page, demo_dat
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+# ---------------------------------------------------------------- 2. staff answer, the parent sees it
+
+def test_staff_publish_a_version_and_answer_a_comment_the_parent_sees_what_changed(
+        app, page, demo_data, make_user, check_accessibility):
+    from codesign.comments import service as comments
+    from codesign.comments.models import Kind
+    from codesign.extensions import db
+    from codesign.proposals.models import Proposal
+    from tests.browser.conftest import sign_in
+
+    make_user("rosa", locale="es")
+    with app.test_request_context():
+        from codesign.accounts.models import User
+        from codesign.districts.service import load_district_or_404
+
+        load_district_or_404("riverside")
+        rosa = db.session.scalar(sa.select(User).where(User.username == "rosa"))
+        comment = comments.post_comment(db.session.get(Proposal, 1), rosa, kind=Kind.CONCERN, section="retention",
+                                        body="Tres años es demasiado tiempo para guardar la asistencia.",
+                                        language="es")
+        comment_id = comment.id
+    # Staff start the next version, change how long data is kept, and publish it with a summary.
+    sign_in(page, "staff", "codesign-demo")
+    page.goto("/d/riverside/proposals/1/")
+    page.locator("form[action$='/revise'] button").click()
+    page.wait_for_url("**/proposals/1/draft")
+    check_accessibility(page)
+    retention = page.locator("textarea[name='retention']")
+    retention.fill("Attendance records are kept for one school year, then deleted.")
+    page.locator("form.stacked button.primary").click()
+    page.wait_for_selector(".flash--success")
+    page.locator("a[href='/d/riverside/proposals/1/publish']").click()
+    page.wait_for_url("**/proposals/1/publish")
+    page.locator("textarea[name='what_changed']").fill("Records are kept for one year instead of three.")
+    check_accessibility(page)
+    page.locator("form.stacked button.primary").click()
+    page.wait_for_selector(".flash--success")
+    # A log entry that links Rosa's comment, then published.
+    page.goto("/d/riverside/proposals/1/log/new")
+    page.locator("textarea[name='heard']").fill("Families said three years is too long to keep attendance data.")
+    page.locator("input[name='outcome']").first.check()
+    page.locator("textarea[name='reasons']").fill("One year is enough for the early-warning work.")
+    changes = page.locator("select[name='change'] option")
+    newest = max(changes.evaluate_all("options => options.map(o => o.value).filter(v => v)"),
+                 key=lambda value: [int(n) for n in value.split(":") if n.isdigit()] or [0])
+    page.locator("select[name='change']").select_option(newest)
+    page.locator("form.stacked button.primary").click()
+    page.wait_for_url("**/log/*/edit**")
+    page.goto(page.url.split("?")[0] + "?language=es&section=retention")
+    page.locator(f"input[name='comments'][value='{comment_id}']").check()
+    check_accessibility(page)
+    page.locator("form.stacked button.primary").click()
+    page.wait_for_selector(".flash--success")
+    page.goto("/d/riverside/proposals/1/log/")
+    page.locator("form[action*='/publish'] button.primary").first.click()
+    page.wait_for_selector(".flash--success")
+    page.context.clear_cookies()  # staff leave
+    # Rosa signs in again: what happened to her input, the entry, and the difference.
+    sign_in(page, "rosa")
+    page.goto("/account/input")
+    assert page.locator("html").get_attribute("lang") == "es"
+    check_accessibility(page)
+    page.locator(".my-input a[href^='/d/riverside/log/']").first.click()
+    page.wait_for_url("**/d/riverside/log/*")
+    check_accessibility(page)
+    page.locator(".log-entry a[href*='/changes']").first.click()
+    page.wait_for_url("**/changes**")
+    added = " ".join(page.locator("ins").all_inner_texts())
+    assert "kept for one" in added and "year" in added, added  # (a word-level difference)
+    check_accessibility(page)
