@@ -6,6 +6,9 @@
 2. Staff publish the next version with a summary of what changed and a response-log entry that
    links a parent's comment; the parent signs in again and follows "what happened to my input"
    to the entry and the difference between the versions.
+3. A facilitator schedules a session from a proposal, prints its Arabic kit, and after the
+   evening records attendance, a show of hands, comments typed from the sheets and pasted as CSV,
+   and confirms the record; the comments appear on the proposal as said at that session.
 4. A board member opens the review, the packet to print, and downloads the packet as a PDF.
 5. The same by keyboard alone: every control reached by Tab, focus always visible, the skip
    link works, and Tab goes through a page and out again (no trap).
@@ -327,4 +330,109 @@ def test_staff_publish_a_version_and_answer_a_comment_the_parent_sees_what_chang
     page.wait_for_url("**/changes**")
     added = " ".join(page.locator("ins").all_inner_texts())
     assert "kept for one" in added and "year" in added, added  # (a word-level difference)
+    check_accessibility(page)
+
+
+# ---------------------------------------------------------------- 3. a facilitator brings a room's input
+
+def _submit(page, button) -> None:
+    """Press a form's button and wait for this submission's success message (not one left on
+    the page by the last: with JavaScript on, htmx swaps the new page in over the old one)."""
+    page.evaluate("document.querySelectorAll('.flash').forEach(el => el.remove())")
+    button.click()
+    page.wait_for_selector(".flash--success")
+
+
+def test_a_facilitator_schedules_prints_the_arabic_kit_and_records_the_session(
+        app, page, demo_data, check_accessibility):
+    from datetime import datetime, timedelta
+    from urllib.parse import urlparse
+
+    from codesign.comments.models import Comment
+    from codesign.community.models import Session, SessionAttendance, SessionTally
+    from codesign.extensions import db
+    from tests.browser.conftest import sign_in
+
+    title = f"Noche de familias {page.viewport_size['width']} {page.javascript_enabled}"
+    sign_in(page, "facilitator", "codesign-demo")
+    # Schedules a session about the proposal, from the proposal's page.
+    page.goto("/d/riverside/proposals/1/")
+    page.locator("a[href='/d/riverside/sessions/new?proposal=1']").click()
+    page.wait_for_selector("form.stacked input[name='title']")
+    assert page.locator("input[name='proposals'][value='1']").is_checked()
+    page.locator("input[name='title']").fill(title)
+    day = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%d")
+    page.locator("input[name='starts_at']").fill(f"{day}T18:00")
+    page.locator("input[name='ends_at']").fill(f"{day}T19:30")
+    page.locator("input[name='mode'][value='in_person']").check()
+    page.locator("input[name='place']").fill("Biblioteca Riverside, sala 2")
+    page.locator("input[name='languages'][value='ar']").check()
+    check_accessibility(page)
+    _submit(page, page.locator("form.stacked button.primary"))
+    page.wait_for_url("**/sessions/*/")
+    session_path = urlparse(page.url).path
+    check_accessibility(page)
+    # The kit to print, in Arabic: right to left, with the proposal and its QR code.
+    page.locator(f"a[href='{session_path}kit/ar']").click()
+    page.wait_for_url("**/kit/ar")
+    kit = page.locator("[lang='ar'][dir='rtl']").first
+    assert kit.count() == 1 and kit.locator("svg").count() >= 1
+    check_accessibility(page)
+    # The evening happens (the test moves it into the past), then the facilitator records it.
+    with app.app_context():
+        item = db.session.scalar(sa.select(Session).where(Session.title == title))
+        session_id = item.id
+        item.starts_at -= timedelta(days=11)
+        item.ends_at -= timedelta(days=11)
+        db.session.commit()
+    page.goto(session_path)
+    page.locator(f"a[href='{session_path}record']").click()
+    page.wait_for_url("**/record")
+    check_accessibility(page)
+    page.locator("#a-family").fill("14")
+    page.locator("#a-student").fill("6")
+    _submit(page, page.locator("#attendance button.primary"))
+    tally = page.locator("form[id^='tally-']").first
+    tally.locator("input[name='t-family-support']").fill("9")
+    tally.locator("input[name='t-family-oppose']").fill("3")
+    tally.locator("input[name='t-student-support']").fill("5")
+    _submit(page, tally.locator("button.primary"))
+    # Comments from the comment sheets: typed in rows, then a CSV pasted.
+    page.locator(f"a[href='{session_path}record/comments']").click()
+    page.wait_for_selector("#r0-comment")
+    check_accessibility(page)
+    page.locator("#r0-kind").select_option("concern")
+    page.locator("#r0-section").select_option("retention")
+    page.locator("#r0-stakeholder_group").select_option("family")
+    page.locator("#r0-language").select_option("ar")
+    page.locator("#r0-comment").fill("لماذا تحتفظون ببيانات الحضور ثلاث سنوات؟")
+    page.locator("#r1-kind").select_option("question")
+    page.locator("#r1-comment").fill("Who can see the attendance flags?")
+    _submit(page, page.locator("form:has(#r0-comment) button.primary"))
+    page.locator(f"a[href='{session_path}record/comments']").click()
+    page.locator("textarea[name='pasted']").fill(
+        "proposal,kind,section,stakeholder_group,language,comment\n"
+        "1,suggestion,purpose,student,en,Ask students what the flags should trigger.\n"
+        "1,support,general,family,es,Nos gusta que los datos no se vendan.\n")
+    _submit(page, page.locator("form[action$='/comments.csv'] button.primary"))
+    check_accessibility(page)
+    _submit(page, page.locator(f"form[action='{session_path}record/confirm'] button"))
+    # Everything is on the record, and the proposal shows the comments as said at the session.
+    with app.app_context():
+        said = {c.body: c for c in db.session.scalars(sa.select(Comment).where(Comment.session_id == session_id))}
+        assert set(said) == {"لماذا تحتفظون ببيانات الحضور ثلاث سنوات؟", "Who can see the attendance flags?",
+                             "Ask students what the flags should trigger.", "Nos gusta que los datos no se vendan."}
+        arabic = said["لماذا تحتفظون ببيانات الحضور ثلاث سنوات؟"]
+        assert (arabic.kind.value, arabic.section, arabic.language) == ("concern", "retention", "ar")
+        assert arabic.stakeholder_group.value == "family" and arabic.author_id is None
+        attendance = {a.stakeholder_group.value: a.count for a in db.session.scalars(
+            sa.select(SessionAttendance).where(SessionAttendance.session_id == session_id))}
+        assert attendance["family"] == 14 and attendance["student"] == 6
+        hands = {(t.stakeholder_group.value, t.stance.value): t.count for t in db.session.scalars(
+            sa.select(SessionTally).where(SessionTally.session_id == session_id))}
+        assert hands[("family", "support")] == 9 and hands[("student", "support")] == 5
+        assert db.session.get(Session, session_id).is_confirmed
+    page.goto("/d/riverside/proposals/1/comments/?language=ar")
+    said_here = page.locator("article", has_text="لماذا تحتفظون ببيانات الحضور").first
+    assert said_here.locator(f"a[href='{session_path}']").inner_text() == title
     check_accessibility(page)
