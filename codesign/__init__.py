@@ -244,6 +244,7 @@ def _register_request_hooks(app: Flask) -> None:
         }
 
     from codesign.db import utcnow
+    from codesign.forms import error_focus
     from codesign.i18n import content_span, language_label
     from codesign.richtext import render_markdown
     from codesign.text import isolated, machine_time
@@ -254,6 +255,7 @@ def _register_request_hooks(app: Flask) -> None:
     # <time datetime>: HTML allows at most three digits of a second; whole seconds are enough.
     app.jinja_env.filters["machine_time"] = machine_time
     app.jinja_env.globals["language_label"] = language_label
+    app.jinja_env.globals["error_focus"] = error_focus
     app.jinja_env.globals.update(
         current_path=lambda: request.full_path.rstrip("?"),
         locale_name=locale_name,

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask import g
 from flask_babel import get_domain
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     SelectChoice,
     SelectMultipleField,
@@ -111,6 +113,17 @@ def add_error(form, field_name: str | None, message) -> None:
         target.errors = list(target.errors) + [message]
     else:
         form.form_errors.append(message)
+
+
+def error_focus() -> Markup:
+    """Attributes for what tells a person their input was wrong (an error summary or message):
+    focusable from script, and the first on the page is focused as it opens — by the browser's
+    own autofocus without JavaScript, by htmx after it swaps the page in — so a screen reader
+    reads it out and the keyboard starts there."""
+    if g.get("error_focus_taken"):
+        return Markup(' tabindex="-1"')
+    g.error_focus_taken = True
+    return Markup(' tabindex="-1" autofocus')
 
 
 def language_options(locales) -> list[SelectChoice]:

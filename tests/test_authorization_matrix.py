@@ -212,7 +212,7 @@ surveys.translate                       GET     login  403    403    403    ok  
 surveys.translate                       POST    login  403    403    403    ok     403    403    ok
 surveys.preview                         GET     login  403    403    403    ok     403    403    ok
 surveys.review                          GET     login  403    403    403    ok     403    403    ok
-surveys.review_answer                   POST    login  403    403    403    ok     403    403    ok
+surveys.review_answer                   POST    login  403    403    403    bad    403    403    bad
 surveys.paper                           GET     login  403    ok     ok     ok     403    403    ok
 surveys.paper                           POST    login  403    bad    bad    bad    403    403    bad
 
@@ -542,9 +542,10 @@ CHECKED_BY_THE_SERVICE = {
     ("community.record_tally", "POST", "version_id"): "bad",
     # Removes that person from *this* organization of district A; they were never in it.
     ("community.remove_facilitator", "POST", "user_id"): "ok",
-    # The form is checked first (empty here); with a decision the service refuses an answer of
-    # another survey: see test_a_survey_answer_of_district_b_cannot_be_reviewed_from_district_a.
-    ("surveys.review_answer", "POST", "answer_id"): "ok",
+    # The form is checked first (empty here, so refused with what was typed kept); with a decision
+    # the service refuses an answer of another survey: see
+    # test_a_survey_answer_of_district_b_cannot_be_reviewed_from_district_a.
+    ("surveys.review_answer", "POST", "answer_id"): "bad",
 }
 
 

@@ -533,11 +533,16 @@ def paper_entry(survey_id: int, session=None):
 def review(survey_id: int):
     """Text answers waiting for a decision, then the ones already decided (staff)."""
     require_role(g.district, Role.STAFF)
-    survey = _survey_or_404(survey_id)
+    return _review_page(_survey_or_404(survey_id))
+
+
+def _review_page(survey, failed: int | None = None, form: ReviewForm | None = None, message: str | None = None):
+    """The review list; after a refused decision, that answer's form with what was typed and why."""
     pending = service.text_answers(survey, TextReview.PENDING)
     decided = [row for row in service.text_answers(survey) if row[0].review != TextReview.PENDING]
     return render_template("surveys/review.html", survey=survey, pending=pending, decided=decided,
-                           review_labels=TEXT_REVIEW_LABELS, form=ReviewForm())
+                           review_labels=TEXT_REVIEW_LABELS, form=form or ReviewForm(), failed=failed,
+                           message=message), 422 if failed else 200
 
 
 @bp.route("/surveys/<int:survey_id>/review/<int:answer_id>", methods=["POST"])
@@ -552,9 +557,10 @@ def review_answer(survey_id: int, answer_id: int):
             flash(str(SURVEY_ERRORS[error.code]), "error")
         else:
             flash(_("The decision is saved."), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("surveys.review", survey_id=survey.id), code=303)
+        return redirect(url_for("surveys.review", survey_id=survey.id), code=303)
+    if form.csrf_token.errors:
+        abort(400)
+    return _review_page(survey, answer_id, form)
 
 
 @bp.app_template_global()

@@ -36,6 +36,9 @@ def test_attendance_and_tallies_with_their_limits(app, client, world):
         version_id = db.session.get(Proposal, world["proposal"]).current_version_id
     too_many = fac.post(url + f"/tally/{version_id}", {"t-family-support": "5", "t-family-oppose": "3"}, token_from=url)
     assert too_many.status_code == 422 and "more people of a group than attended" in too_many.get_data(as_text=True)
+    # The refused tally keeps what was typed in it; the attendance form above still shows what is saved.
+    assert 'id="a-family" name="a-family" value="7"' in too_many.get_data(as_text=True)
+    assert 'aria-describedby="tally-error-' in too_many.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(SessionTally.id))) == 0
     assert fac.post(url + f"/tally/{version_id}", {"t-family-support": "4", "t-family-oppose": "3",

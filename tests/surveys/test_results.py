@@ -99,6 +99,12 @@ def test_text_answers_appear_only_after_review(app, make_user, survey_world):
     page = staff.post(survey_url(survey_id, f"review/{diego}"), {"review": "redacted", "redacted_text": ""},
                       token_from=survey_url(survey_id, "review"), follow_redirects=True).get_data(as_text=True)
     assert "Write the text to publish" in page
+    # No decision chosen: refused on the page itself, the text typed kept and the error tied to the choice.
+    refused = staff.post(survey_url(survey_id, f"review/{diego}"), {"redacted_text": "My son (name removed) worries."},
+                         token_from=survey_url(survey_id, "review"))
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and ">My son (name removed) worries.</textarea>" in body
+    assert f'aria-describedby="review-{diego}-error"' in body and 'autofocus' in body
     staff.post(survey_url(survey_id, f"review/{diego}"), {"review": "redacted", "redacted_text": "My son worries."},
                token_from=survey_url(survey_id, "review"))
     staff.post(survey_url(survey_id, f"review/{short}"), {"review": "hidden"}, token_from=survey_url(survey_id, "review"))
