@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from benchmarks.run import ids, signed_in_client
+from benchmarks.run import ids, show_more_url, signed_in_client
 from codesign.comments.counters import recount
 from codesign.review.participants import recount as recount_participants
 from codesign.votes.counters import recount as recount_votes
@@ -54,8 +54,8 @@ def pages(found: dict) -> list[tuple[str, str, str | None]]:
         ("District (proposal list)", f"{d}/", None),
         ("Proposal", f"{d}/proposals/{p}/", None),
         ("Proposal, signed in", f"{d}/proposals/{p}/", "lucia"),
-        ("Comments, next page", f"{d}/proposals/{p}/comments/?offset=20", None),
-        ("Comments, page 250", f"{d}/proposals/{p}/comments/?offset=5000", None),
+        ("Comments, next page", found["next"], None),
+        ("Comments, page 250 (by its \"show more\" link)", found["deep"], None),
         ("Comments filtered (concerns, Spanish)", f"{d}/proposals/{p}/comments/?kind=concern&language=es", None),
         ("Response log", f"{d}/log/", None),
         ("Proposal's log", f"{d}/proposals/{p}/log/", None),
@@ -71,6 +71,8 @@ def pages(found: dict) -> list[tuple[str, str, str | None]]:
 
 def measure(app, found) -> dict[str, float]:
     clients, times = {}, {}
+    found = dict(found, next=show_more_url(app, found["proposal"], 20),
+                 deep=show_more_url(app, found["proposal"], 5000))
     for label, url, who in pages(found):
         client = clients.setdefault(who, signed_in_client(app, who))
         # The packet lists every comment (its appendix grows with the data, by design): timed once.

@@ -78,7 +78,23 @@ def ids(app) -> dict:
             .where(ProposalVersion.title == "Attendance early-warning dashboard"))
         entry = db.session.scalar(sa.select(sa.func.min(ResponseEntry.sequence)).where(
             ResponseEntry.published_at.is_not(None)))
-        return {"proposal": proposal, "entry": entry}
+        return {"proposal": proposal, "entry": entry, "next": show_more_url(app, proposal, 20)}
+
+
+def show_more_url(app, proposal_id: int, shown: int) -> str:
+    """The address a reader's "show more" link carries after `shown` comments (with its cursor),
+    as following the links page by page would reach; past the last comment, an empty page."""
+    from flask import url_for
+
+    from codesign.comments.service import PAGE_SIZE, CommentFilters, list_comments
+    from codesign.extensions import db
+    from codesign.proposals.models import Proposal
+
+    with app.test_request_context():
+        page = list_comments(db.session.get(Proposal, proposal_id), CommentFilters(),
+                             offset=max(shown - PAGE_SIZE, 0))
+        args = page.next_args(CommentFilters()) if page.has_more else {"offset": shown, "after": 1}
+        return url_for("comments.index", district_slug="riverside", proposal_id=proposal_id, **args)
 
 
 # Page types a reader, a participant or staff open; (label, url, who).
@@ -87,7 +103,7 @@ def page_types(found: dict) -> list[tuple[str, str, str | None]]:
     return [
         ("District (proposal list)", f"{d}/", None),
         ("Proposal", f"{d}/proposals/{p}/", None),
-        ("Comments, next page", f"{d}/proposals/{p}/comments/?offset=20", None),
+        ("Comments, next page", found["next"], None),
         ("Version history", f"{d}/proposals/{p}/versions/", None),
         ("What changed", f"{d}/proposals/{p}/changes", None),
         ("Response log", f"{d}/log/", None),
@@ -327,7 +343,7 @@ def load(instance: Path, found: dict, duration: int, connections: int) -> dict:
              {"Cookie": reader_cookie}, None),
             ("Proposal page, signed in (never from the page cache)", f"{base}{d}/proposals/{p}/",
              {"Cookie": cookie}, None),
-            ("Comments \"show more\" fragment", f"{base}{d}/proposals/{p}/comments/?offset=20",
+            ("Comments \"show more\" fragment", f"{base}{found['next']}",
              {"HX-Request": "true", "HX-Target": "comment-list"}, None),
             ("Vote (POST)", f"{base}{d}/proposals/{p}/vote", form,
              urlencode({"csrf_token": token, "stance": "support"}) + "&n=COUNTER"),

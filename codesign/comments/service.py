@@ -201,6 +201,25 @@ class CommentPage:
     sessions: dict[int, tuple[str, str]] = field(default_factory=dict)  # provenance of session input
     has_more: bool = False
     offset: int = 0
+    next: Cursor | None = None  # where the next page starts, when there is one
+
+    def next_args(self, filters: CommentFilters) -> dict:
+        """The next page's address arguments: it starts after this page's last comment (a cursor,
+        as fast however deep), numbered on from this one (offset), with the same filters."""
+        args = {"offset": self.offset + len(self.comments), "after": self.next.id, **filters.as_args()}
+        if filters.sort == "metoo":
+            args["metoo"] = self.next.metoo
+        return args
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A page starts after this comment, in the list's order: the next page is found from the
+    index (keyset), so the 250th page costs what the second does; OFFSET would read and skip
+    every comment before it."""
+
+    id: int
+    metoo: int = 0  # the comment's me-too count, when the list is sorted by it
 
 
 def filtered(query, filters: CommentFilters):
@@ -216,17 +235,30 @@ def filtered(query, filters: CommentFilters):
     return query
 
 
-def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 0,
+def list_comments(proposal: Proposal, filters: CommentFilters, *, offset: int = 0, after: Cursor | None = None,
                   limit: int = PAGE_SIZE, user=None) -> CommentPage:
-    """One page of top-level comments with their replies: three queries whatever the size."""
+    """One page of top-level comments with their replies: three queries whatever the size.
+
+    The page starts after the cursor when there is one (the "show more" links carry it); offset
+    then only numbers the list. Without a cursor it skips offset comments (older links)."""
     query = filtered(db.select(Comment).where(Comment.proposal_id == proposal.id, Comment.parent_id.is_(None)),
                      filters)
-    if filters.sort == "metoo":
+    by_metoo = filters.sort == "metoo"
+    if by_metoo:
         query = query.order_by(Comment.metoo_count.desc(), Comment.id.desc())
     else:
         query = query.order_by(Comment.id.desc())
-    rows = list(db.session.scalars(query.offset(offset).limit(limit + 1)))
+    if after is not None:
+        query = query.where(db.or_(Comment.metoo_count < after.metoo,
+                                   db.and_(Comment.metoo_count == after.metoo, Comment.id < after.id))
+                            if by_metoo else Comment.id < after.id)
+    else:
+        query = query.offset(offset)
+    rows = list(db.session.scalars(query.limit(limit + 1)))
     page = CommentPage(comments=rows[:limit], has_more=len(rows) > limit, offset=offset)
+    if page.has_more:
+        last = page.comments[-1]
+        page.next = Cursor(last.id, last.metoo_count if by_metoo else 0)
     ids = [comment.id for comment in page.comments]
     if ids:
         for reply in db.session.scalars(

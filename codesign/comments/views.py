@@ -95,7 +95,7 @@ def filters_from_request() -> service.CommentFilters:
     )
 
 
-def comments_context(proposal, offset: int = 0) -> dict:
+def comments_context(proposal, offset: int = 0, after: service.Cursor | None = None) -> dict:
     """What the proposal page's comment section needs (used by the proposal page too)."""
     filters = filters_from_request()
     form = CommentForm()
@@ -106,7 +106,8 @@ def comments_context(proposal, offset: int = 0) -> dict:
     settled, total = coverage(proposal.id)
     return {
         "coverage": (settled, total),
-        "comment_page": service.list_comments(proposal, filters, offset=offset, user=current_user),
+        "comment_page": service.list_comments(proposal, filters, offset=offset, after=after,
+                                              user=current_user),
         "comment_filters": filters,
         "comment_tally": service.tally(proposal, g.district.suppression_threshold),
         "hidden_counts": hidden_counts(proposal.id),
@@ -134,7 +135,9 @@ def index(proposal_id: int):
     """More comments: the next page as a page, or only its rows for htmx "show more"."""
     proposal = _proposal_or_404(proposal_id)
     offset = max(request.args.get("offset", 0, type=int), 0)
-    context = comments_context(proposal, offset)
+    after = request.args.get("after", 0, type=int)
+    cursor = service.Cursor(after, max(request.args.get("metoo", 0, type=int), 0)) if after > 0 else None
+    context = comments_context(proposal, offset, cursor)
     if htmx and not htmx.history_restore_request:
         body = render_template("comments/_rows.html", proposal=proposal, action_form=Form(), **context)
     else:

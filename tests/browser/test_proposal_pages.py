@@ -90,7 +90,7 @@ def test_comment_show_more_and_permalink(page, app, demo_proposals, make_user, c
         page.wait_for_selector("text=Browser comment 00")
         assert page.url.endswith(f"/proposals/{revised}/")  # stayed on the proposal page
     else:
-        page.wait_for_url("**/comments/?offset=20")
+        page.wait_for_url("**/comments/?offset=20&after=*")
     assert page.get_by_text("Browser comment 00").is_visible()
     page.goto(f"/d/riverside/proposals/{revised}/")
     check_accessibility(page)

@@ -1,5 +1,6 @@
 """Structured comments: post, list with filters and "show more", reply, edit, withdraw, me too,
 and the district's answers and statuses."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -203,15 +204,74 @@ def test_show_more_pages_by_20_with_and_without_htmx(app, make_user, client, pro
     page = client.get(url(proposal_id)).get_data(as_text=True)
     assert page.count('class="comment"') == 20
     assert "Comment body 44" in page and "Comment body 24" not in page
-    assert 'href="/d/riverside/proposals/%d/comments/?offset=20"' % proposal_id in page
-    more = client.get(url(proposal_id, "comments/?offset=20"))
+    more_url = re.search(r'<a href="([^"]*/comments/\?[^"]*)" data-hx-get', page).group(1).replace("&amp;", "&")
+    assert more_url.startswith(f"/d/riverside/proposals/{proposal_id}/comments/?offset=20&after=")
+    more = client.get(more_url)
     assert "<html" in more.get_data(as_text=True) and "Comment body 24" in more.get_data(as_text=True)
-    fragment = client.get(url(proposal_id, "comments/?offset=20"), headers={"HX-Request": "true"})
+    assert 'start="21"' in more.get_data(as_text=True)  # numbered on from the first page
+    fragment = client.get(more_url, headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
     assert "<html" not in text and text.count('class="comment"') == 20
-    assert "offset=40" in text and "HX-Request" in fragment.headers["Vary"]
-    last = client.get(url(proposal_id, "comments/?offset=40"), headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Comment body 24" in text and "Comment body 05" in text and "Comment body 04" not in text
+    assert "offset=40&amp;after=" in text and "HX-Request" in fragment.headers["Vary"]
+    last_url = re.search(r'<a href="([^"]*)" data-hx-get', text).group(1).replace("&amp;", "&")
+    last = client.get(last_url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert last.count('class="comment"') == 5 and "Show more comments" not in last
+    # A link from before the cursors (offset only) still works.
+    older = client.get(url(proposal_id, "comments/?offset=40"), headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert older.count('class="comment"') == 5
+
+
+@pytest.mark.parametrize("sort", ["newest", "metoo"])
+def test_show_more_by_cursor_pages_like_offset_and_never_skips(app, make_user, client, proposal_id, sort):
+    """Following "show more" page by page gives every comment once, in the same order as
+    numbered pages would, even with many comments on the same me-too count; and the query that
+    finds a later page starts from the cursor, not by skipping rows (OFFSET)."""
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments.models import Comment
+    from codesign.comments.service import post_comment
+    from codesign.proposals.models import Proposal
+
+    make_user("lucia")
+    with app.app_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        user = find_user_by_login("lucia")
+        for n in range(53):
+            post_comment(proposal, user, kind="concern", section="general", body=f"Cursor comment {n:02d}",
+                         language="en")
+        ids = list(db.session.scalars(sa.select(Comment.id).where(Comment.proposal_id == proposal_id)
+                                      .order_by(Comment.id)))
+        for index, comment_id in enumerate(ids):  # many ties: counts 0, 1 and 2
+            db.session.execute(sa.update(Comment).where(Comment.id == comment_id).values(metoo_count=index % 3))
+        db.session.commit()
+    suffix = "?sort=metoo" if sort == "metoo" else ""
+    queries = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_connection, _cursor, statement, parameters, *rest):
+        queries.append((statement, parameters))
+
+    page = client.get(url(proposal_id, "comments/" + suffix)).get_data(as_text=True)
+    seen = re.findall(r"Cursor comment (\d\d)", page)
+    while (more := re.search(r'<a href="([^"]*)" data-hx-get', page)) is not None:
+        more_url = more.group(1).replace("&amp;", "&")
+        assert "after=" in more_url and ("metoo=" in more_url) == (sort == "metoo")
+        queries.clear()
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            page = client.get(more_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        listing = [(q, p) for q, p in queries if "FROM comment" in q and "LIMIT" in q]
+        # The page is found from the cursor; SQLite writes "OFFSET 0" after every LIMIT.
+        assert len(listing) == 1 and "comment.id <" in listing[0][0], listing
+        assert "OFFSET" not in listing[0][0] or list(listing[0][1])[-1] == 0, listing
+        seen += re.findall(r"Cursor comment (\d\d)", page)
+    expected = [f"{n:02d}" for n in range(52, -1, -1)]
+    if sort == "metoo":
+        expected.sort(key=lambda n: (-(int(n) % 3), -int(n)))
+    assert seen == expected
 
 
 def test_proposal_page_costs_the_same_at_5_and_5000_comments_and_stays_small(
