@@ -126,6 +126,12 @@ def error_focus() -> Markup:
     return Markup(' tabindex="-1" autofocus')
 
 
+def error_anchor(field) -> str:
+    """Where an error summary's link to a field goes: the field, or the first of its choices
+    when they are radio buttons or checkboxes (the list has no element of its own to go to)."""
+    return f"{field.id}-0" if isinstance(field.widget, ListWidget) else field.id
+
+
 def language_options(locales) -> list[SelectChoice]:
     """Choices of languages, each named in itself and marked with its lang."""
     return [SelectChoice(loc.code, loc.native_name, render_kw={"lang": loc.code}) for loc in locales]

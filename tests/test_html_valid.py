@@ -46,7 +46,7 @@ def _jar() -> tuple[Path | None, str]:
             return None, f"npm could not fetch vnu-jar@{VNU_VERSION}: {packed.stderr[-500:]}"
         with tarfile.open(Path(folder) / packed.stdout.strip().splitlines()[-1]) as archive:
             member = archive.extractfile("package/build/dist/vnu.jar")
-            partial = jar.with_suffix(".part")
+            partial = jar.with_name(f"{jar.name}.{os.getpid()}.part")  # (test workers may fetch at once)
             partial.write_bytes(member.read())
             partial.replace(jar)
     return jar, ""

@@ -18,7 +18,7 @@ def test_quick_start_is_two_one_line_commands():
     for step in ("pip install", "flask --app codesign init", "flask --app codesign demo",
                  "flask --app codesign run"):
         assert step in start
-    assert "pip install -q -e '.[test]'" in test and test.strip().endswith("python -m pytest")
+    assert "pip install -q -e '.[test]'" in test and test.strip().endswith("python -m pytest -n auto")  # (xdist: a process per core)
 
 
 def test_ci_runs_the_readme_test_command():

@@ -6,8 +6,9 @@ JavaScript off and in Arabic with JavaScript on (htmx), on a 360 px phone. After
 
 - no server error, no dialog (nothing typed ran), axe-core's WCAG 2.1 A and AA rules pass;
 - if the page says something is wrong, it says it to screen readers: every field error is tied
-  by aria-describedby to its field, a field marked invalid points at its error, and focus has
-  moved to the error summary (or to the first invalid field) — with and without JavaScript;
+  by aria-describedby to its field, a field marked invalid points at its error, focus has moved
+  to the error summary (or to the first invalid field) — with and without JavaScript — and the
+  summary's links go to the fields;
 - nothing typed is lost: the page that asks for a correction still holds the text typed;
 - the page that came back is valid HTML (the Nu HTML Checker, with test_html_valid's set-up).
 """
@@ -68,6 +69,10 @@ ANNOUNCED = """() => {
     const group = el.closest('fieldset[aria-describedby]');
     if (!ids.some(id => document.getElementById(id)?.matches('.field-error, .form-errors, [role=alert]')) && !group)
       problems.push('invalid field without its error: ' + (el.name || el.id));
+  }
+  for (const link of document.querySelectorAll('.form-errors a[href^="#"]')) {
+    if (!document.getElementById(link.getAttribute('href').slice(1)))
+      problems.push('error summary links to a missing ' + link.getAttribute('href'));
   }
   const active = document.activeElement;
   const focus = !active || active === document.body ? null
