@@ -182,9 +182,12 @@ def show(proposal_id: int, comment_id: int):
     top = comment if comment.parent_id is None else _comment_or_404(proposal, comment.parent_id)
     page = service.CommentPage(comments=[top])
     page.replies[top.id] = service.list_replies(top)
+    from codesign.community.service import session_labels
     from codesign.responselog.service import sequences_of
 
-    page.entry_sequences = sequences_of({top.addressed_in_id} - {None})
+    # (Both looked up whether or not this comment has them: the page costs the same for every comment.)
+    page.entry_sequences = sequences_of({top.addressed_in_id} - {None}, even_if_none=True)
+    page.sessions = session_labels({top.session_id} - {None}, even_if_none=True)
     return render_template(
         "comments/show.html", proposal=proposal, comment=top, comment_page=page,
         reply_form=ReplyForm(parent_id=top.id), action_form=Form(),

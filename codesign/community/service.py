@@ -500,9 +500,11 @@ def session_tally(version_id: int, threshold: int):
     return suppress_table(table, threshold)
 
 
-def session_labels(session_ids: set[int]) -> dict[int, tuple[str, str]]:
-    """(session title, organization name) by session id, for comments' provenance."""
-    if not session_ids:
+def session_labels(session_ids: set[int], *, even_if_none: bool = False) -> dict[int, tuple[str, str]]:
+    """(session title, organization name) by session id, for comments' provenance. With
+    even_if_none the query runs when there are no ids too, so that a page that shows one comment
+    costs the same queries whatever that comment is."""
+    if not session_ids and not even_if_none:
         return {}
     return {sid: (title, name) for sid, title, name in db.session.execute(
         db.select(Session.id, Session.title, Organization.name)

@@ -428,9 +428,10 @@ def entry_by_sequence(district_id: int, sequence: int) -> ResponseEntry | None:
         ResponseEntry.district_id == district_id, ResponseEntry.sequence == sequence))
 
 
-def sequences_of(entry_ids: set[int]) -> dict[int, int]:
-    """Entry sequence numbers by id, for "answered in entry N" links."""
-    if not entry_ids:
+def sequences_of(entry_ids: set[int], *, even_if_none: bool = False) -> dict[int, int]:
+    """Entry sequence numbers by id, for "answered in entry N" links (even_if_none: as for
+    session_labels)."""
+    if not entry_ids and not even_if_none:
         return {}
     return dict(db.session.execute(
         db.select(ResponseEntry.id, ResponseEntry.sequence).where(ResponseEntry.id.in_(entry_ids))

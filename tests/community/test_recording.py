@@ -85,6 +85,9 @@ def test_bulk_comments_all_or_nothing_with_errors_per_row(app, client, world):
     assert all(c.channel.value == "session" and c.author_id is None for c in saved)
     page = client.get(f"/d/riverside/proposals/{world['proposal']}/").get_data(as_text=True)
     assert "Said at" in page and "Charla en la biblioteca" in page and "Familias Unidas" in page
+    # So does the comment's own page.
+    own = client.get(f"/d/riverside/proposals/{world['proposal']}/comments/{saved[0].id}/").get_data(as_text=True)
+    assert "Said at" in own and "Charla en la biblioteca" in own
     # The htmx row fragment.
     fragment = fac.get(url + "/row?index=7").get_data(as_text=True)
     assert 'name="r7-comment"' in fragment and "<html" not in fragment
