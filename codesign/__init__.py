@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.review.views import bp as review_bp
     from codesign.search.views import bp as search_bp
     from codesign.search.views import district_bp as district_search_bp
+    from codesign.staffhome.views import bp as staffhome_bp
     from codesign.surveys.views import bp as surveys_bp
     from codesign.twofactor.views import bp as twofactor_bp
     from codesign.votes.views import bp as votes_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(votes_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(staffhome_bp)
     app.register_blueprint(responselog_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(community_bp)

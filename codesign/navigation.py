@@ -27,6 +27,8 @@ def nav_items(user, district) -> list[NavItem]:
         items.append(NavItem(url_for("community.sessions", district_slug=district.slug), _l("Sessions"),
                              "community.sessions"))
         if has_role(user, district, Role.STAFF):
+            items.append(NavItem(url_for("staffhome.home", district_slug=district.slug), _l("What needs you"),
+                                 "staffhome.home"))
             items.append(NavItem(url_for("districts.roles", district_slug=district.slug),
                                  _l("People and roles"), "districts.roles"))
             items.append(NavItem(url_for("content_translations.dashboard", district_slug=district.slug),

@@ -150,6 +150,8 @@ comments.withdraw                       POST    login  ok     403    403    403 
 comments.answer                         POST    login  403    403    403    ok     403    403    ok
 comments.disposition                    POST    login  403    403    403    ok     403    403    ok
 
+staffhome.home                          GET     login  403    403    403    ok     403    403    ok
+
 moderation.queue                        GET     login  403    403    403    ok     403    403    ok
 moderation.publish                      POST    login  403    403    403    ok     403    403    ok
 moderation.keep                         POST    login  403    403    403    ok     403    403    ok

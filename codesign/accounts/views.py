@@ -61,6 +61,12 @@ def finish_sign_in(user, next_url: str | None):
                 "set it up now to use your role."), "warning")
         return redirect(url_for("twofactor.setup"), code=303)
     flash(_("You are signed in."), "success")
+    if not next_url:
+        from codesign.staffhome.service import staff_district_slug
+
+        slug = staff_district_slug(user)
+        if slug is not None:  # district staff land on what needs them
+            return redirect(url_for("staffhome.home", district_slug=slug), code=303)
     return redirect(safe_next_url(next_url), code=303)
 
 
