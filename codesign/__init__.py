@@ -142,6 +142,8 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.opendata.export_views import bp as export_bp
     from codesign.opendata.views import bp as api_bp
     from codesign.proposals.views import bp as proposals_bp
+    from codesign.recovery.views import bp as recovery_bp
+    from codesign.recovery.views import staff_bp as recovery_staff_bp
     from codesign.responselog.views import bp as responselog_bp
     from codesign.review.views import bp as review_bp
     from codesign.search.views import bp as search_bp
@@ -163,6 +165,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(staffhome_bp)
+    app.register_blueprint(recovery_bp)
+    app.register_blueprint(recovery_staff_bp)
     app.register_blueprint(responselog_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(community_bp)

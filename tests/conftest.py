@@ -278,6 +278,16 @@ def count_queries(app):
     return counting
 
 
+def district_named(app, slug: str = "riverside"):
+    """A district already made, detached from the session (to hand to make_user's roles)."""
+    from codesign.districts.models import District
+
+    with app.app_context():
+        district = _db.session.scalar(sa.select(District).where(District.slug == slug))
+        _db.session.expunge(district)
+        return district
+
+
 @pytest.fixture
 def make_open_proposal(app, make_district, make_user):
     """Factory: a district with a staff member and one proposal open for input; returns its id."""

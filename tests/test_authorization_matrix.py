@@ -80,6 +80,12 @@ accounts.logout                         POST    login  ok     ok     ok     ok  
 accounts.my_input                       GET     login  ok     ok     ok     ok     ok     ok     ok
 accounts.register                       GET     ok     ok     ok     ok     ok     ok     ok     ok
 accounts.register                       POST    bad    ok     ok     ok     ok     ok     ok     ok
+recovery.recover                        GET     ok     ok     ok     ok     ok     ok     ok     ok
+recovery.recover                        POST    bad    ok     ok     ok     ok     ok     ok     ok
+recovery.recovery_code                  GET     login  ok     ok     ok     ok     ok     ok     ok
+recovery.recovery_code                  POST    login  ok     ok     ok     ok     ok     ok     ok
+recovery_staff.staff_code               GET     login  403    403    403    ok     403    403    ok
+recovery_staff.staff_code               POST    login  403    403    403    bad    403    403    bad
 accounts.under_13                       GET     ok     ok     ok     ok     ok     ok     ok     ok
 
 admin.index                             GET     login  403    403    403    403    403    403    ok

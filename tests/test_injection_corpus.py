@@ -200,6 +200,9 @@ FIELDS = _fields(
     Field("search.q", _as_typed, single_line=True, accepted=200),
     Field("typed.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
     Field("typed.register.username", _nfc_strip, single_line=True, accepted=422),
+    Field("typed.recover.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
+    Field("typed.recover.code", _nfc_strip, single_line=True, max_len=64, accepted=422),
+    Field("typed.staffcode.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
     Field("typed.register.email", _nfc_strip, single_line=True, accepted=422),
     Field("typed.register.display_name", _nfc_strip, single_line=True, max_len=80, accepted=422),
     Field("typed.roles.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
@@ -223,6 +226,9 @@ FIELDS = _fields(
 # Every StringField and TextAreaField of every form class, and how this module covers it.
 FORM_TEXT_FIELDS = {
     "codesign.accounts.forms.LoginForm.login": "typed.login",
+    "codesign.recovery.forms.RecoverForm.login": "typed.recover.login",
+    "codesign.recovery.forms.RecoverForm.code": "typed.recover.code",
+    "codesign.recovery.forms.StaffCodeForm.login": "typed.staffcode.login",
     "codesign.accounts.forms.RegisterForm.website": "not text anyone reads: the honeypot, never stored",
     "codesign.accounts.forms.RegisterForm.username": "typed.register.username",
     "codesign.accounts.forms.RegisterForm.email": "typed.register.email",
@@ -811,6 +817,12 @@ def build_slice(world: World, index: int, key: str) -> None:
         anonymous = Agent(app)
         world.capture("login-error", key, world.submit(key, ["typed.login"], anonymous, "/login", {
             "login": t("typed.login"), "password": "wrong-password"}))
+        world.capture("recover-error", key, world.submit(
+            key, ["typed.recover.login", "typed.recover.code"], anonymous, "/recover",
+            {"login": t("typed.recover.login"), "code": t("typed.recover.code"), "new_password": "password123",
+             "confirm": "password123"}))
+        world.capture("reset-code-error", key, world.submit(key, ["typed.staffcode.login"], staff, f"{D}/reset-codes",
+                                                            {"login": t("typed.staffcode.login")}))
         world.capture("register-error", key, world.submit(
             key, ["typed.register.username", "typed.register.email", "typed.register.display_name"], anonymous,
             "/register", {"age_13_or_older": "yes", "username": t("typed.register.username"),

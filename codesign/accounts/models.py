@@ -69,6 +69,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Opted in to an email when the district answers their input (only with an email).
     email_when_answered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Account recovery without email (codesign/recovery/): the hash of the person's own recovery
+    # code (shown once, replaced when used), and of a one-time code district staff gave them,
+    # with when it stops working and when it was issued (they are told at their next sign-in).
+    recovery_code_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    staff_code_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    staff_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    staff_code_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def get_id(self) -> str:
         """Flask-Login stores id and token together; a changed token signs every session out."""

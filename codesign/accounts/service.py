@@ -47,6 +47,16 @@ def _dummy_hash() -> str:
     return _hashers[key]  # type: ignore[return-value]
 
 
+def matches_hash(stored: str | None, secret: str) -> bool:
+    """True if secret hashes to stored (an argon2 hash, as for passwords). With no stored hash it
+    still spends the time of a check, so a reply's speed says nothing about what exists."""
+    try:
+        _hasher().verify(stored or _dummy_hash(), secret)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    return stored is not None
+
+
 def check_password(user: User, password: str) -> bool:
     """True if password is the user's; upgrades the stored hash when its parameters are old."""
     hasher = _hasher()

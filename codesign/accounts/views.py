@@ -10,6 +10,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -53,9 +54,14 @@ def _login_name_key() -> str:
 def finish_sign_in(user, next_url: str | None):
     """Sign in (the password, and the code if they use one, were right) and go on; someone whose
     district requires two-step sign-in and who has not set it up is sent to do so."""
+    from codesign.recovery.service import take_staff_code_notice
     from codesign.twofactor.service import requiring_districts
 
     _sign_in(user)
+    issued = take_staff_code_notice(user)
+    if issued is not None:
+        flash(_("On %(date)s district staff made a one-time code to reset your password. If you did not ask them "
+                "for it, please tell the district.", date=format_date(issued, "long")), "warning")
     if not user.two_factor and requiring_districts(user):
         flash(_("You are signed in. Your district asks staff and board members to use two-step sign-in: "
                 "set it up now to use your role."), "warning")
@@ -107,9 +113,15 @@ def register():
         except service.AccountError as error:
             getattr(form, error.field).errors.append(ACCOUNT_ERRORS[error.code])
         else:
+            from codesign.recovery import service as recovery
+            from codesign.recovery.views import stash_new_code
+
             _sign_in(user)
+            stash_new_code(recovery.new_recovery_code(user))
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(safe_next_url(request.args.get("next")), code=303)
+            # First the recovery code, shown once, then on to where they were going.
+            return redirect(url_for("recovery.recovery_code", next=safe_next_url(request.args.get("next"))),
+                            code=303)
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 

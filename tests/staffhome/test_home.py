@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from codesign.db import utcnow
 from codesign.extensions import db
-from tests.conftest import Browser
+from tests.conftest import Browser, district_named
 
 HOME = "/d/riverside/staff/"
 
@@ -141,12 +141,7 @@ def test_only_staff_open_it(app, make_open_proposal, make_user, client):
     parent = Browser(app.test_client())
     parent.sign_in("parent")
     assert parent.get(HOME).status_code == 403
-    with app.app_context():
-        from codesign.districts.models import District
-
-        board = db.session.scalar(sa.select(District).where(District.slug == "riverside"))
-        db.session.expunge(board)
-    make_user("trustee", roles={board: [Role.BOARD]})
+    make_user("trustee", roles={district_named(app): [Role.BOARD]})
     trustee = Browser(app.test_client())
     trustee.sign_in("trustee")
     assert trustee.get(HOME).status_code == 403
@@ -167,12 +162,7 @@ def test_people_who_are_not_staff_of_one_district_land_as_before(app, make_open_
 
     make_open_proposal()
     lakeview = make_district(slug="lakeview", name="Lakeview")
-    with app.app_context():
-        from codesign.districts.models import District
-
-        riverside = db.session.scalar(sa.select(District).where(District.slug == "riverside"))
-        db.session.expunge(riverside)
-    make_user("both", roles={riverside: [Role.STAFF], lakeview: [Role.STAFF]})
+    make_user("both", roles={district_named(app): [Role.STAFF], lakeview: [Role.STAFF]})
     make_user("parent")
     for login in ("both", "parent"):
         response = Browser(app.test_client()).sign_in(login)
