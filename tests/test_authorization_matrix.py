@@ -82,6 +82,10 @@ accounts.register                       GET     ok     ok     ok     ok     ok  
 accounts.register                       POST    bad    ok     ok     ok     ok     ok     ok     ok
 recovery.recover                        GET     ok     ok     ok     ok     ok     ok     ok     ok
 recovery.recover                        POST    bad    ok     ok     ok     ok     ok     ok     ok
+recovery.email_link                     GET     ok     ok     ok     ok     ok     ok     ok     ok
+recovery.email_link                     POST    bad    ok     ok     ok     ok     ok     ok     ok
+recovery.reset_by_link                  GET     ok     ok     ok     ok     ok     ok     ok     ok
+recovery.reset_by_link                  POST    bad    bad    bad    bad    bad    bad    bad    bad
 recovery.recovery_code                  GET     login  ok     ok     ok     ok     ok     ok     ok
 recovery.recovery_code                  POST    login  ok     ok     ok     ok     ok     ok     ok
 recovery_staff.staff_code               GET     login  403    403    403    ok     403    403    ok
@@ -417,6 +421,8 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
     response = surveys.enter_paper_response(survey, staff, parsed, language="en", group=StakeholderGroup.FAMILY)
     answer_id = db.session.scalar(sa.select(SurveyAnswer.id).where(SurveyAnswer.response_id == response.id))
 
+    from codesign.recovery.service import reset_link_token
+
     bystander_membership = db.session.scalar(sa.select(Membership.id).where(
         Membership.user_id == user(bystander).id, Membership.district_id == district.id))
     return {
@@ -432,6 +438,7 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
         "draft_proposal_id": never_published.id,
         "locale": "es", "kind_name": "organization", "subject_id": org_a.id, "action": "up",
         "export_table": "comments", "review_table": "participation",
+        "token": reset_link_token(user(bystander)),  # a genuine emailed reset link (of someone else)
     }
 
 

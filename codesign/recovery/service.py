@@ -117,3 +117,72 @@ def take_staff_code_notice(user: User) -> datetime | None:
         user.staff_code_issued_at = None
         db.session.commit()
     return issued
+
+
+# ---------------------------------------------------------------- by email
+
+LINK_LIFETIME = timedelta(hours=1)
+_LINK_SALT = "codesign.recovery.link"
+
+
+def _serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_LINK_SALT)
+
+
+def _password_mark(user: User) -> str:
+    """A short fingerprint of the current password hash: the link stops working once the
+    password has changed (so it works once)."""
+    import hashlib
+
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_link_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "p": _password_mark(user)})
+
+
+def user_for_link(token: str) -> User | None:
+    """The account a reset link is for, if the link is genuine, unexpired and unused."""
+    from itsdangerous import BadData
+
+    try:
+        data = _serializer().loads(token, max_age=int(LINK_LIFETIME.total_seconds()))
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.erased_at is not None or data.get("p") != _password_mark(user):
+        return None
+    return user
+
+
+def send_reset_link(email: str) -> None:
+    """Email a reset link to the account with this address, in its person's language; nothing if
+    there is none (the page says the same either way). Sending never fails the request."""
+    from flask import render_template, url_for
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from codesign import mail
+
+    user = find_user_by_login(email) if "@" in (email or "") else None
+    if user is None or not user.email:
+        return
+    with force_locale(user.preferred_locale):
+        subject = _("Choose a new Codesign password")
+        context = dict(user=user, subject=subject, url=url_for("recovery.reset_by_link", token=reset_link_token(user),
+                                                                _external=True),
+                       minutes=int(LINK_LIFETIME.total_seconds() // 60))
+        text = render_template("recovery/email/reset.txt", **context)
+        html = render_template("recovery/email/reset.html", **context)
+    audit("account.reset_link_sent", f"user:{user.id}", actor=user)
+    db.session.commit()
+    mail.send(mail.build_message(user.email, subject, text, html, language=user.preferred_locale))
+
+
+def reset_with_link(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    audit("account.recovered", f"user:{user.id}", actor=user, after={"with": "email link"})
+    db.session.commit()

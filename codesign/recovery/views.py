@@ -12,7 +12,12 @@ from codesign.districts.models import Role
 from codesign.extensions import limiter
 from codesign.forms import Form, add_error
 from codesign.recovery import bp, service, staff_bp
-from codesign.recovery.forms import RecoverForm, StaffCodeForm
+from codesign.recovery.forms import (
+    EmailLinkForm,
+    NewPasswordForm,
+    RecoverForm,
+    StaffCodeForm,
+)
 from codesign.urls import safe_next_url
 
 NEW_CODE = "new_recovery_code"  # a code made at registration, until its page shows it (once)
@@ -54,6 +59,45 @@ def recover():
             return render_template("recovery/code.html", code=recovered.new_code, next_url=url_for("main.home"),
                                    after_recovery=True)
     return render_template("recovery/recover.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+def _email_key() -> str:
+    return "recover-email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/recover/email", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_email_key)
+def email_link():
+    """A link to choose a new password, sent to the account's email; the same answer whether or
+    not an account has that address."""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        service.send_reset_link(form.email.data)
+        flash(_("If an account has this email, we have sent it a link to choose a new password. The link works "
+                "for one hour. Check your spam folder too."), "success")
+        return redirect(url_for("recovery.email_link"), code=303)
+    return render_template("recovery/email_link.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/recover/link/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_by_link(token: str):
+    """The emailed link: choose a new password (the link then stops working)."""
+    user = service.user_for_link(token)
+    if user is None:
+        return render_template("recovery/link_expired.html"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        from codesign.accounts.views import _sign_in
+
+        service.reset_with_link(user, form.new_password.data)
+        _sign_in(user)
+        flash(_("Your password is changed, and you are signed in. You were signed out everywhere else."), "success")
+        return redirect(url_for("main.home"), code=303)
+    return render_template("recovery/new_password.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/account/recovery-code", methods=["GET", "POST"])

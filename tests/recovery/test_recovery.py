@@ -131,3 +131,47 @@ def test_staff_give_a_one_time_code_recorded_and_told_at_next_sign_in(app, make_
                            .values(staff_code_expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     assert _recover(app.test_client(), "maria", code).status_code == 422
+
+
+def test_an_emailed_link_works_once_within_the_hour_and_tells_no_one_who_has_an_account(app, make_user, monkeypatch):
+    from codesign.mail import outbox
+    from codesign.recovery import service
+
+    make_user("ana", email="ana@example.org", locale="es")
+    with app.app_context():
+        outbox().clear()
+    asker = Browser(app.test_client())
+    known = asker.post("/recover/email", {"email": " ANA@example.org "})
+    stranger = Browser(app.test_client())
+    unknown = stranger.post("/recover/email", {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 303
+    told = [asker.get(known.headers["Location"]).get_data(as_text=True),
+            stranger.get(unknown.headers["Location"]).get_data(as_text=True)]
+    assert all("If an account has this email" in page for page in told)
+    with app.app_context():
+        [message] = outbox()
+        assert message["To"] == "ana@example.org" and message["Content-Language"] == "es"
+        assert message["Subject"] != "Choose a new Codesign password"  # in her language
+        link = re.search(r"http://localhost(/recover/link/\S+)", message.get_body(("plain",)).get_content()).group(1)
+    # A link changed on the way does not work; the real one does, once.
+    assert Browser(app.test_client()).get(link[:-3] + "xyz").status_code == 410
+    person = Browser(app.test_client())
+    assert person.get(link).status_code == 200
+    short = person.post(link, {"new_password": "short", "confirm": "short"})
+    assert short.status_code == 422 and 'aria-invalid="true"' in short.get_data(as_text=True)
+    done = person.post(link, {"new_password": "new-password-4", "confirm": "new-password-4"})
+    assert done.status_code == 303 and person.get("/account").status_code == 200
+    assert Browser(app.test_client()).get(link).status_code == 410  # used
+    Browser(app.test_client()).sign_in("ana", "new-password-4")
+    # An hour later a new link has stopped working too.
+    with app.app_context():
+        outbox().clear()
+    Browser(app.test_client()).post("/recover/email", {"email": "ana@example.org"})
+    with app.app_context():
+        link = re.search(r"http://localhost(/recover/link/\S+)", outbox()[0].get_body(("plain",)).get_content()).group(1)
+    monkeypatch.setattr(service, "LINK_LIFETIME", timedelta(seconds=-1))
+    assert Browser(app.test_client()).get(link).status_code == 410
+    # Asking again and again for one address is limited.
+    statuses = [Browser(app.test_client()).post("/recover/email", {"email": "ana@example.org"}).status_code
+                for _ in range(3)]
+    assert statuses[-1] == 429
