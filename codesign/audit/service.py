@@ -12,6 +12,17 @@ from codesign.extensions import db
 PAGE_SIZE = 50
 
 
+class _Nobody:
+    """The actor of what a person does to their own account (a recovery code, a new password):
+    the event names the account by number only, so erasing the account leaves no name behind."""
+
+    id = None
+    username = ""
+
+
+NOBODY = _Nobody()
+
+
 def _plain(value):
     if isinstance(value, Enum):
         return value.value

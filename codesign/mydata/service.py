@@ -178,7 +178,8 @@ def erase_account(user, *, withdraw_comments: bool) -> None:
         username=f"erased-{secrets.token_hex(8)}!", email=None, display_name="", password_hash="!",
         stakeholder_group=StakeholderGroup.COMMUNITY_MEMBER, preferred_locale="en", is_admin=False,
         session_token=secrets.token_urlsafe(24), last_login_at=None, inactivity_notice_at=None,
-        email_when_answered=False, totp_secret=None, totp_last_step=None, created_at=now, erased_at=now))
+        email_when_answered=False, totp_secret=None, totp_last_step=None, recovery_code_hash=None,
+        staff_code_hash=None, staff_code_expires_at=None, staff_code_issued_at=None, created_at=now, erased_at=now))
     db.session.commit()
     db.session.expire_all()
 

@@ -13,6 +13,7 @@ from limits import parse
 
 from codesign.accounts.models import User, new_session_token
 from codesign.accounts.service import find_user_by_login, hash_password, matches_hash
+from codesign.audit.service import NOBODY
 from codesign.audit.service import record as audit
 from codesign.db import utcnow
 from codesign.extensions import db, limiter
@@ -42,7 +43,7 @@ def new_recovery_code(user: User) -> str:
     """Make the person a new recovery code (the old one stops working); returned once, never stored."""
     code = _new_code(4, 4)
     user.recovery_code_hash = hash_password(normalize(code))
-    audit("account.recovery_code", f"user:{user.id}", actor=user)
+    audit("account.recovery_code", f"user:{user.id}", actor=NOBODY)
     db.session.commit()
     return code
 
@@ -104,7 +105,8 @@ def recover(login: str, code: str, new_password: str, now: datetime | None = Non
         user.staff_code_issued_at = None  # (they know: they have just used it)
     new_code = _new_code(4, 4)
     user.recovery_code_hash = hash_password(normalize(new_code))
-    audit("account.recovered", f"user:{user.id}", actor=user, after={"with": "staff code" if by_staff else "recovery code"})
+    audit("account.recovered", f"user:{user.id}", actor=NOBODY,
+          after={"with": "staff code" if by_staff else "recovery code"})
     db.session.commit()
     current_app.logger.info("account %s recovered with a %s", user.id, "staff code" if by_staff else "recovery code")
     return Recovered(user, new_code, by_staff)
@@ -176,7 +178,7 @@ def send_reset_link(email: str) -> None:
                        minutes=int(LINK_LIFETIME.total_seconds() // 60))
         text = render_template("recovery/email/reset.txt", **context)
         html = render_template("recovery/email/reset.html", **context)
-    audit("account.reset_link_sent", f"user:{user.id}", actor=user)
+    audit("account.reset_link_sent", f"user:{user.id}", actor=NOBODY)
     db.session.commit()
     mail.send(mail.build_message(user.email, subject, text, html, language=user.preferred_locale))
 
@@ -184,5 +186,5 @@ def send_reset_link(email: str) -> None:
 def reset_with_link(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()
-    audit("account.recovered", f"user:{user.id}", actor=user, after={"with": "email link"})
+    audit("account.recovered", f"user:{user.id}", actor=NOBODY, after={"with": "email link"})
     db.session.commit()

@@ -52,6 +52,9 @@ def contributions(app, make_open_proposal, make_user):
         db.session.add(ContentTranslationRequest(district_id=district.id, kind="organization", subject_id=1, locale="ar",
                                                  requester=f"user:{me.id}"))
         db.session.commit()
+        from codesign.recovery.service import new_recovery_code
+
+        new_recovery_code(me)
         assert db.session.scalar(sa.select(sa.func.count(Vote.id))) == 2
         return {"proposal": proposal_id, "me": me.id, "mine": mine.id, "theirs": theirs.id}
 
@@ -65,7 +68,8 @@ def _ties_to(app, user_id: int) -> list[str]:
     found = []
     with app.app_context():
         user = db.session.get(User, user_id)
-        if user.erased_at is None or user.email or user.display_name or user.password_hash != "!":
+        if (user.erased_at is None or user.email or user.display_name or user.password_hash != "!"
+                or user.recovery_code_hash or user.staff_code_hash or user.staff_code_issued_at):
             found.append("user row still holds personal data")
         for table in db.metadata.sorted_tables:
             for column in table.columns:
