@@ -139,6 +139,8 @@ def _register_blueprints(app: Flask) -> None:
     from codesign.main.views import bp as main_bp
     from codesign.moderation.views import bp as moderation_bp
     from codesign.mydata.views import bp as mydata_bp
+    from codesign.notifications.views import bp as notifications_bp
+    from codesign.notifications.views import follow_bp
     from codesign.opendata.export_views import bp as export_bp
     from codesign.opendata.views import bp as api_bp
     from codesign.proposals.views import bp as proposals_bp
@@ -166,6 +168,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(staffhome_bp)
     app.register_blueprint(recovery_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(follow_bp)
     app.register_blueprint(recovery_staff_bp)
     app.register_blueprint(responselog_bp)
     app.register_blueprint(surveys_bp)

@@ -18,6 +18,7 @@ from codesign.content_translations.models import (  # noqa: F401
     TranslationRequest,
 )
 from codesign.districts.models import District, Membership  # noqa: F401
+from codesign.notifications.models import Follow, Notification  # noqa: F401
 from codesign.proposals.models import Proposal, ProposalVersion  # noqa: F401
 from codesign.responselog.models import (  # noqa: F401
     Contest,

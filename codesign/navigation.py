@@ -38,6 +38,14 @@ def nav_items(user, district) -> list[NavItem]:
     else:
         items.append(NavItem(url_for("main.home"), _l("Districts"), "main.home"))
     if user.is_authenticated:
+        from flask_babel import ngettext
+
+        from codesign.notifications.service import unread_count
+
+        unread = unread_count(user)
+        items.append(NavItem(url_for("notifications.index"),
+                             ngettext("Notifications (%(num)s new)", "Notifications (%(num)s new)", unread)
+                             if unread else _l("Notifications"), "notifications.index"))
         items.append(NavItem(url_for("accounts.account"), _l("My account"), "accounts.account"))
         if user.is_admin:
             items.append(NavItem(url_for("admin.index"), _l("Administration"), "admin.index"))

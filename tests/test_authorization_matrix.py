@@ -82,6 +82,10 @@ accounts.register                       GET     ok     ok     ok     ok     ok  
 accounts.register                       POST    bad    ok     ok     ok     ok     ok     ok     ok
 recovery.recover                        GET     ok     ok     ok     ok     ok     ok     ok     ok
 recovery.recover                        POST    bad    ok     ok     ok     ok     ok     ok     ok
+notifications.index                     GET     login  ok     ok     ok     ok     ok     ok     ok
+notifications.go                        GET     login  ok     404    404    404    404    404    404
+notifications.mark_read                 POST    login  ok     ok     ok     ok     ok     ok     ok
+follow.follow                           POST    login  ok     ok     ok     ok     ok     ok     ok
 recovery.email_link                     GET     ok     ok     ok     ok     ok     ok     ok     ok
 recovery.email_link                     POST    bad    ok     ok     ok     ok     ok     ok     ok
 recovery.reset_by_link                  GET     ok     ok     ok     ok     ok     ok     ok     ok
@@ -257,9 +261,11 @@ community.record_survey                 POST    login  403    bad    403    bad 
 community.confirm                       POST    login  403    ok     403    ok     403    403    ok
 """
 
-# Rows whose outcome follows authorship (the participant wrote the comment), not a role:
-# nobody else, not even staff or an admin, may edit or withdraw someone's comment.
-AUTHOR_ROWS = {("comments.edit", "GET"), ("comments.edit", "POST"), ("comments.withdraw", "POST")}
+# Rows whose outcome follows authorship (the participant wrote the comment, and was notified),
+# not a role: nobody else, not even staff or an admin, may edit or withdraw someone's comment
+# or open their notifications.
+AUTHOR_ROWS = {("comments.edit", "GET"), ("comments.edit", "POST"), ("comments.withdraw", "POST"),
+               ("notifications.go", "GET")}
 
 # Rows about the person's own account, where a staff or board role in any district counts:
 # two-step sign-in is for everyone whose account can do more, wherever that is.
@@ -421,8 +427,13 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
     response = surveys.enter_paper_response(survey, staff, parsed, language="en", group=StakeholderGroup.FAMILY)
     answer_id = db.session.scalar(sa.select(SurveyAnswer.id).where(SurveyAnswer.response_id == response.id))
 
+    from codesign.notifications.models import Notification, NotificationKind
     from codesign.recovery.service import reset_link_token
 
+    notice = Notification(user_id=author.id, proposal_id=proposal.id, kind=NotificationKind.DECIDED,
+                          subject_id=proposal.id)
+    db.session.add(notice)
+    db.session.commit()
     bystander_membership = db.session.scalar(sa.select(Membership.id).where(
         Membership.user_id == user(bystander).id, Membership.district_id == district.id))
     return {
@@ -438,7 +449,8 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
         "draft_proposal_id": never_published.id,
         "locale": "es", "kind_name": "organization", "subject_id": org_a.id, "action": "up",
         "export_table": "comments", "review_table": "participation",
-        "token": reset_link_token(user(bystander)),  # a genuine emailed reset link (of someone else)
+        "token": reset_link_token(user(bystander)),
+        "notification_id": notice.id,  # the author's  # a genuine emailed reset link (of someone else)
     }
 
 

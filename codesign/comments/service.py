@@ -77,6 +77,9 @@ def post_comment(proposal: Proposal, user, *, kind: Kind, section: str, body: st
     )
     screen(comment, text, _district(proposal.district_id))
     db.session.add(comment)
+    from codesign.notifications.service import follow
+
+    follow(user, proposal.id)  # commenting follows the proposal
     db.session.commit()
     return comment
 

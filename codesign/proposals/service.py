@@ -157,6 +157,10 @@ def publish_version(
     proposal.status = ProposalStatus.OPEN
     audit("proposal.publish", f"proposal:{proposal.id}", district_id=proposal.district_id,
           after={"version": draft.number, "opens": opens_at, "closes": closes_at, "what_changed": draft.what_changed})
+    db.session.flush()
+    from codesign.notifications.service import tell_new_version
+
+    tell_new_version(proposal, draft)
     db.session.commit()
     return draft
 
@@ -255,6 +259,9 @@ def record_decision(proposal: Proposal, decision, *, note: str, board_meeting_on
     audit("proposal.decide", f"proposal:{proposal.id}", district_id=proposal.district_id,
           after={"decision": decision, "note": proposal.decision_note, "board_meeting_on": board_meeting_on,
                  "open_comments": still_open})
+    from codesign.notifications.service import tell_decided
+
+    tell_decided(proposal)
     db.session.commit()
 
 

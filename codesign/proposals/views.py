@@ -90,6 +90,10 @@ def proposal_page(proposal, comment_form=None, status: int = 200):
             extra.update(translation_context(proposal, version))
         extra["sessions"] = list_sessions(g.district, upcoming=True, proposal_id=proposal.id, limit=5)
         extra["can_schedule"] = bool(organizations_facilitated_by(current_user, g.district))
+        if current_user.is_authenticated and version.number:
+            from codesign.notifications.service import is_following
+
+            extra["following"] = is_following(current_user, proposal.id)
         if comment_form is not None:
             extra["comment_form"] = comment_form
     return render_template(

@@ -223,6 +223,9 @@ def publish_entry(entry: ResponseEntry) -> ResponseEntry:
         )
     audit("entry.publish", f"entry:{entry.id}", district_id=entry.district_id,
           after={"sequence": entry.sequence, "hash": entry.entry_hash, "comments": len(comment_ids)})
+    from codesign.notifications.service import tell_answered
+
+    tell_answered(entry)
     db.session.commit()
     return entry
 

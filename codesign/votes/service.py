@@ -37,6 +37,9 @@ def record_vote(proposal: Proposal, user, stance: Stance) -> Vote:
         set_={"stance": statement.excluded.stance, "updated_at": statement.excluded.updated_at},
     )
     db.session.execute(statement)
+    from codesign.notifications.service import follow
+
+    follow(user, proposal.id)  # voting follows the proposal
     db.session.commit()
     return vote_of(proposal.current_version_id, user)
 

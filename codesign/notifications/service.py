@@ -1,0 +1,132 @@
+"""Following proposals, and telling followers what happened: each notice to all followers is
+one INSERT ... SELECT (never a row per person in Python), in the transaction of the change
+that caused it; a person is told about each thing once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from codesign.db import dialect_insert, utcnow
+from codesign.extensions import db
+from codesign.notifications.models import Follow, Notification, NotificationKind
+
+PAGE_SIZE = 50
+
+
+def follow(user, proposal_id: int) -> None:
+    """Follow a proposal (nothing if already following); the caller commits."""
+    db.session.execute(dialect_insert(Follow).values(user_id=user.id, proposal_id=proposal_id, created_at=utcnow())
+                       .on_conflict_do_nothing(index_elements=[Follow.user_id, Follow.proposal_id]))
+
+
+def unfollow(user, proposal_id: int) -> None:
+    db.session.execute(sa.delete(Follow).where(Follow.user_id == user.id, Follow.proposal_id == proposal_id))
+
+
+def is_following(user, proposal_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return db.session.scalar(sa.select(Follow.id).where(Follow.user_id == user.id,
+                                                        Follow.proposal_id == proposal_id)) is not None
+
+
+def _tell(people, proposal_id: int, kind: NotificationKind, subject_id: int) -> None:
+    """Notify everyone the select `people` (of user ids) gives, once each."""
+    from codesign.accounts.models import User
+
+    chosen = people.subquery()
+    rows = (sa.select(chosen.c[0], sa.literal(proposal_id), sa.literal(kind.value), sa.literal(subject_id),
+                      sa.literal(utcnow(), type_=Notification.created_at.type))
+            .join(User, User.id == chosen.c[0]).where(User.erased_at.is_(None)).distinct())
+    db.session.execute(dialect_insert(Notification).from_select(
+        ["user_id", "proposal_id", "kind", "subject_id", "created_at"], rows)
+        .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.kind, Notification.subject_id]))
+
+
+def _followers(proposal_id: int):
+    return sa.select(Follow.user_id).where(Follow.proposal_id == proposal_id)
+
+
+def tell_new_version(proposal, version) -> None:
+    """Followers hear of a version after the first (the first is the proposal itself)."""
+    if version.number > 1:
+        _tell(_followers(proposal.id), proposal.id, NotificationKind.NEW_VERSION, version.id)
+
+
+def tell_answered(entry) -> None:
+    """The people whose comments a published log entry answers (following or not)."""
+    from codesign.comments.models import Comment
+    from codesign.responselog.models import EntryComment
+
+    authors = (sa.select(Comment.author_id).join(EntryComment, EntryComment.comment_id == Comment.id)
+               .where(EntryComment.entry_id == entry.id, Comment.author_id.is_not(None)))
+    _tell(authors, entry.proposal_id, NotificationKind.ANSWERED, entry.id)
+
+
+def tell_decided(proposal) -> None:
+    _tell(_followers(proposal.id), proposal.id, NotificationKind.DECIDED, proposal.id)
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A notification with what it links to: the proposal's title, and the entry's number."""
+
+    notification: Notification
+    title: str
+    sequence: int | None  # of the log entry that answered (answered only)
+    version_number: int | None  # new_version only
+
+
+def notifications_of(user) -> list[Shown]:
+    """The person's newest notifications, with titles: three queries, however many."""
+    from codesign.proposals.models import Proposal, ProposalVersion
+    from codesign.responselog.models import ResponseEntry
+
+    rows = db.session.execute(
+        sa.select(Notification, ProposalVersion.title)
+        .join(Proposal, Proposal.id == Notification.proposal_id)
+        .join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+        .where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(PAGE_SIZE)).all()
+    entries = {n.subject_id for n, _t in rows if n.kind == NotificationKind.ANSWERED}
+    versions = {n.subject_id for n, _t in rows if n.kind == NotificationKind.NEW_VERSION}
+    # (Both looked up even when empty: the page costs the same whatever it lists.)
+    sequences = dict(db.session.execute(sa.select(ResponseEntry.id, ResponseEntry.sequence)
+                                        .where(ResponseEntry.id.in_(entries))).all())
+    numbers = dict(db.session.execute(sa.select(ProposalVersion.id, ProposalVersion.number)
+                                      .where(ProposalVersion.id.in_(versions))).all())
+    return [Shown(n, title, sequences.get(n.subject_id) if n.kind == NotificationKind.ANSWERED else None,
+                  numbers.get(n.subject_id) if n.kind == NotificationKind.NEW_VERSION else None) for n, title in rows]
+
+
+def target_of(user, notification_id: int) -> tuple[str, dict] | None:
+    """(endpoint, url values) of the page a person's notification leads to, or None."""
+    from codesign.districts.models import District
+    from codesign.proposals.models import Proposal
+    from codesign.responselog.models import ResponseEntry
+
+    row = db.session.execute(
+        sa.select(Notification, District.slug).join(Proposal, Proposal.id == Notification.proposal_id)
+        .join(District, District.id == Proposal.district_id)
+        .where(Notification.id == notification_id, Notification.user_id == user.id)).first()
+    if row is None:
+        return None
+    notification, slug = row
+    if notification.kind == NotificationKind.ANSWERED:
+        entry = db.session.get(ResponseEntry, notification.subject_id)
+        if entry is not None and entry.sequence is not None:
+            return "responselog.entry", {"district_slug": slug, "sequence": entry.sequence}
+    if notification.kind == NotificationKind.NEW_VERSION:
+        return "proposals.changes", {"district_slug": slug, "proposal_id": notification.proposal_id}
+    return "proposals.show", {"district_slug": slug, "proposal_id": notification.proposal_id}
+
+
+def mark_all_read(user) -> None:
+    db.session.execute(sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                       .values(read_at=utcnow()))
+    db.session.commit()
