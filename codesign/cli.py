@@ -17,6 +17,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reindex_command)
     app.cli.add_command(search_worker_command)
     app.cli.add_command(anonymize_inactive_command)
+    app.cli.add_command(notify_closing_command)
     app.cli.add_command(two_factor_off_command)
     app.cli.add_command(move_to_postgres_command)
     app.cli.add_command(backup_drill_command)
@@ -250,6 +251,16 @@ def anonymize_inactive_command(months: int | None):
         warned = service.notify_inactive(
             months, lambda user: send_inactivity_notice(user, utcnow() + timedelta(days=31)))
     click.echo(f"{erased} inactive accounts anonymized; {warned} people told a month ahead.")
+
+
+@click.command("notify-closing")
+@with_appcontext
+def notify_closing_command():
+    """Tell followers of proposals whose comment period ends within three days (run it daily;
+    each period is told once, so running it twice changes nothing more)."""
+    from codesign.notifications.service import tell_closing_soon
+
+    click.echo(f"{tell_closing_soon()} proposals closing soon; their followers are told.")
 
 
 @click.command("two-factor-off")

@@ -26,12 +26,14 @@ class Follow(TimestampMixin, db.Model):
 
 class NotificationKind(LabelledEnum):
     NEW_VERSION = "new_version"
+    CLOSING_SOON = "closing_soon"  # about the current version's comment period
     ANSWERED = "answered"
     DECIDED = "decided"
 
 
 NOTIFICATION_LABELS = with_labels(NotificationKind, {
     NotificationKind.NEW_VERSION: _l("A new version"),
+    NotificationKind.CLOSING_SOON: _l("Input closes soon"),
     NotificationKind.ANSWERED: _l("Your input was answered"),
     NotificationKind.DECIDED: _l("The decision"),
 })

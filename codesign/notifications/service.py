@@ -4,6 +4,7 @@ that caused it; a person is told about each thing once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -64,6 +65,24 @@ def tell_answered(entry) -> None:
     _tell(authors, entry.proposal_id, NotificationKind.ANSWERED, entry.id)
 
 
+CLOSING_NOTICE = timedelta(days=3)
+
+
+def tell_closing_soon(now: datetime | None = None) -> int:
+    """Tell followers of every proposal whose comment period ends within three days (run daily;
+    each version's period is told once). Returns how many proposals."""
+    from codesign.proposals.models import Proposal, ProposalStatus
+
+    now = now or utcnow()
+    closing = list(db.session.execute(sa.select(Proposal.id, Proposal.current_version_id).where(
+        Proposal.status == ProposalStatus.OPEN, Proposal.comment_closes_at > now,
+        Proposal.comment_closes_at <= now + CLOSING_NOTICE)))
+    for proposal_id, version_id in closing:
+        _tell(_followers(proposal_id), proposal_id, NotificationKind.CLOSING_SOON, version_id)
+    db.session.commit()
+    return len(closing)
+
+
 def tell_decided(proposal) -> None:
     _tell(_followers(proposal.id), proposal.id, NotificationKind.DECIDED, proposal.id)
 
@@ -81,6 +100,7 @@ class Shown:
     title: str
     sequence: int | None  # of the log entry that answered (answered only)
     version_number: int | None  # new_version only
+    closes_at: datetime | None  # closing_soon only
 
 
 def notifications_of(user) -> list[Shown]:
@@ -89,19 +109,20 @@ def notifications_of(user) -> list[Shown]:
     from codesign.responselog.models import ResponseEntry
 
     rows = db.session.execute(
-        sa.select(Notification, ProposalVersion.title)
+        sa.select(Notification, ProposalVersion.title, Proposal.comment_closes_at)
         .join(Proposal, Proposal.id == Notification.proposal_id)
         .join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
         .where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(PAGE_SIZE)).all()
-    entries = {n.subject_id for n, _t in rows if n.kind == NotificationKind.ANSWERED}
-    versions = {n.subject_id for n, _t in rows if n.kind == NotificationKind.NEW_VERSION}
+    entries = {n.subject_id for n, _t, _c in rows if n.kind == NotificationKind.ANSWERED}
+    versions = {n.subject_id for n, _t, _c in rows if n.kind == NotificationKind.NEW_VERSION}
     # (Both looked up even when empty: the page costs the same whatever it lists.)
     sequences = dict(db.session.execute(sa.select(ResponseEntry.id, ResponseEntry.sequence)
                                         .where(ResponseEntry.id.in_(entries))).all())
     numbers = dict(db.session.execute(sa.select(ProposalVersion.id, ProposalVersion.number)
                                       .where(ProposalVersion.id.in_(versions))).all())
     return [Shown(n, title, sequences.get(n.subject_id) if n.kind == NotificationKind.ANSWERED else None,
-                  numbers.get(n.subject_id) if n.kind == NotificationKind.NEW_VERSION else None) for n, title in rows]
+                  numbers.get(n.subject_id) if n.kind == NotificationKind.NEW_VERSION else None,
+                  closes if n.kind == NotificationKind.CLOSING_SOON else None) for n, title, closes in rows]
 
 
 def target_of(user, notification_id: int) -> tuple[str, dict] | None:

@@ -36,7 +36,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('new_version', 'answered', 'decided', name='notificationkind', native_enum=False, length=16), nullable=False),
+    sa.Column('kind', sa.Enum('new_version', 'closing_soon', 'answered', 'decided', name='notificationkind', native_enum=False, length=16), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
     sa.Column('read_at', codesign.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', codesign.db.UTCDateTime(timezone=True), nullable=False),

@@ -112,3 +112,29 @@ def test_the_header_counts_unread_and_the_page_costs_the_same_at_more(app, make_
     with count_queries() as many:
         page = person.get("/account/notifications").get_data(as_text=True)
     assert page.count("notification--unread") == 22 and many["n"] == few["n"]
+
+
+def test_followers_hear_three_days_ahead_that_input_closes_once_per_period(app, make_open_proposal, make_user,
+                                                                          runner):
+    from codesign.proposals.models import Proposal
+
+    proposal_id = make_open_proposal()
+    make_user("reader")
+    reader = _signed_in(app, "reader")
+    url = f"/d/riverside/proposals/{proposal_id}/"
+    reader.post(url + "follow", {"follow": "1"}, token_from=url)
+
+    def closes_in(days):
+        with app.app_context():
+            db.session.get(Proposal, proposal_id).comment_closes_at = utcnow() + timedelta(days=days)
+            db.session.commit()
+
+    closes_in(5)
+    assert runner.invoke(args=["notify-closing"]).output == "0 proposals closing soon; their followers are told.\n"
+    assert _kinds(app, "reader") == []
+    closes_in(2)
+    assert runner.invoke(args=["notify-closing"]).output.startswith("1 proposals")
+    runner.invoke(args=["notify-closing"])  # the next day: told once
+    assert _kinds(app, "reader") == ["closing_soon"]
+    page = reader.get("/account/notifications").get_data(as_text=True)
+    assert "There is still time to comment or vote." in page
