@@ -14,7 +14,8 @@ from flask import current_app
 OUTBOX = "codesign.outbox"
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None, *, language: str = "en") -> EmailMessage:
+def build_message(to: str, subject: str, text: str, html: str | None = None, *, language: str = "en",
+                  unsubscribe_url: str | None = None) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
@@ -25,6 +26,9 @@ def build_message(to: str, subject: str, text: str, html: str | None = None, *, 
     if html is not None:
         message.add_alternative(html, subtype="html")
     message["Content-Language"] = language  # after the body: setting content clears Content-* headers
+    if unsubscribe_url:  # one click in the mail program stops them (RFC 8058), no sign-in needed
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 

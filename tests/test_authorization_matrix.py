@@ -84,6 +84,8 @@ recovery.recover                        GET     ok     ok     ok     ok     ok  
 recovery.recover                        POST    bad    ok     ok     ok     ok     ok     ok     ok
 notifications.index                     GET     login  ok     ok     ok     ok     ok     ok     ok
 notifications.go                        GET     login  ok     404    404    404    404    404    404
+notifications.unsubscribe               GET     ok     ok     ok     ok     ok     ok     ok     ok
+notifications.unsubscribe               POST    ok     ok     ok     ok     ok     ok     ok     ok
 notifications.mark_read                 POST    login  ok     ok     ok     ok     ok     ok     ok
 follow.follow                           POST    login  ok     ok     ok     ok     ok     ok     ok
 recovery.email_link                     GET     ok     ok     ok     ok     ok     ok     ok     ok
@@ -274,6 +276,8 @@ ACCOUNT_ROWS = {("twofactor.setup", "GET"), ("twofactor.setup", "POST")}
 # URL values for a row, where a row must not act on the objects other rows read (see module
 # docstring), or where a parameter means different things on different routes.
 TARGETS = {
+    ("notifications.unsubscribe", "GET"): {"token": "unsubscribe_token"},
+    ("notifications.unsubscribe", "POST"): {"token": "unsubscribe_token"},
     ("proposals.review", "POST"): {"proposal_id": "spare_proposal_id"},
     ("responselog.publish_entry", "POST"): {"entry_id": "spare_entry_id"},
     ("comments.withdraw", "POST"): {"comment_id": "spare_comment_id"},
@@ -428,6 +432,7 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
     answer_id = db.session.scalar(sa.select(SurveyAnswer.id).where(SurveyAnswer.response_id == response.id))
 
     from codesign.notifications.models import Notification, NotificationKind
+    from codesign.notifications.service import unsubscribe_token
     from codesign.recovery.service import reset_link_token
 
     notice = Notification(user_id=author.id, proposal_id=proposal.id, kind=NotificationKind.DECIDED,
@@ -450,7 +455,8 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
         "locale": "es", "kind_name": "organization", "subject_id": org_a.id, "action": "up",
         "export_table": "comments", "review_table": "participation",
         "token": reset_link_token(user(bystander)),
-        "notification_id": notice.id,  # the author's  # a genuine emailed reset link (of someone else)
+        "notification_id": notice.id,  # the author's
+        "unsubscribe_token": unsubscribe_token(author, "answered"),  # from an email to the author  # a genuine emailed reset link (of someone else)
     }
 
 

@@ -151,3 +151,46 @@ def mark_all_read(user) -> None:
     db.session.execute(sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
                        .values(read_at=utcnow()))
     db.session.commit()
+
+
+# ---------------------------------------------------------------- stopping emails
+
+UNSUBSCRIBE_LIFETIME = timedelta(days=180)
+_UNSUBSCRIBE_SALT = "codesign.unsubscribe"
+EMAIL_KINDS = ("answered",)  # the emails a person can stop from a link in them
+
+
+def _unsubscribe_serializer():
+    from flask import current_app
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user, kind: str) -> str:
+    """A signed, expiring token that stops one kind of email for one person, without signing in."""
+    return _unsubscribe_serializer().dumps({"u": user.id, "k": kind})
+
+
+def unsubscribe_target(token: str):
+    """(person, kind) a genuine, unexpired token is for; None otherwise (changed, old, erased)."""
+    from itsdangerous import BadData
+
+    from codesign.accounts.models import User
+
+    try:
+        data = _unsubscribe_serializer().loads(token, max_age=int(UNSUBSCRIBE_LIFETIME.total_seconds()))
+    except BadData:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in EMAIL_KINDS:
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.erased_at is not None:
+        return None
+    return user, data["k"]
+
+
+def unsubscribe(user, kind: str) -> None:
+    if kind == "answered":
+        user.email_when_answered = False
+    db.session.commit()

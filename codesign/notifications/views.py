@@ -5,7 +5,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from codesign.extensions import db
+from codesign.extensions import csrf, db
 from codesign.forms import Form
 from codesign.notifications import bp, follow_bp, service
 from codesign.notifications.models import NOTIFICATION_LABELS
@@ -49,6 +49,20 @@ def go(notification_id: int):
         abort(404)
     endpoint, values = target
     return redirect(url_for(endpoint, **values), code=303)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the permission; mail programs post here with one click (RFC 8058)
+def unsubscribe(token: str):
+    """Stop one kind of email from a link in it, without signing in: a button, or one click."""
+    target = service.unsubscribe_target(token)
+    if target is None:
+        return render_template("notifications/unsubscribe.html", expired=True), 410
+    user, kind = target
+    done = request.method == "POST"
+    if done:
+        service.unsubscribe(user, kind)
+    return render_template("notifications/unsubscribe.html", expired=False, done=done, kind=kind)
 
 
 @bp.route("/account/notifications/read", methods=["POST"])

@@ -9,6 +9,7 @@ from codesign import mail
 from codesign.accounts.models import User
 from codesign.comments.models import Comment
 from codesign.extensions import db
+from codesign.notifications.service import unsubscribe_token
 from codesign.proposals.models import Proposal
 from codesign.responselog.models import EntryComment, ResponseEntry
 
@@ -44,9 +45,12 @@ def email_answered(entry: ResponseEntry, proposal: Proposal) -> int:
                                   _external=True),
                 input_url=url_for("accounts.my_input", _external=True),
                 account_url=url_for("accounts.account", _external=True),
+                unsubscribe_url=url_for("notifications.unsubscribe", token=unsubscribe_token(user, "answered"),
+                                        _external=True),
             )
             text = render_template("responselog/email/answered.txt", **context)
             html = render_template("responselog/email/answered.html", **context)
-        message = mail.build_message(user.email, subject, text, html, language=user.preferred_locale)
+        message = mail.build_message(user.email, subject, text, html, language=user.preferred_locale,
+                                     unsubscribe_url=context["unsubscribe_url"])
         sent += mail.send(message)
     return sent

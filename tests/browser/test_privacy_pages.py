@@ -79,3 +79,24 @@ def test_delete_account_and_two_step_pages(page, moderated, check_accessibility,
     page.locator("button.danger").click()
     page.wait_for_selector(".field-error")
     check_accessibility(page)
+
+
+@pytest.mark.parametrize("language", ["English", "العربية"])
+def test_stopping_emails_from_the_link_in_one(app, page, make_district, make_user, check_accessibility, language):
+    """The page an email's "stop these emails" link opens, without signing in: the button, then done."""
+    from codesign.accounts.service import find_user_by_login
+    from codesign.notifications.service import unsubscribe_token
+
+    make_district()
+    make_user("lucia", email="lucia@example.net")
+    with app.app_context():
+        token = unsubscribe_token(find_user_by_login("lucia"), "answered")
+    _in_language(page, language)
+    page.goto(f"/unsubscribe/{token}")
+    check_accessibility(page)
+    page.locator("main form button.primary").click()
+    page.wait_for_selector("main p[role=status]")
+    check_accessibility(page)
+    page.goto("/unsubscribe/changed-on-the-way")
+    assert page.locator("h1").count() == 1
+    check_accessibility(page)

@@ -1,5 +1,6 @@
 """People who gave an email and opted in hear, in their language, when the log answers them."""
 import logging
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -31,7 +32,7 @@ def _people_with_comments(app, make_open_proposal, make_user):
     return proposal_id, ids
 
 
-def test_only_people_who_opted_in_are_emailed_in_their_language(app, make_open_proposal, make_user):
+def test_only_people_who_opted_in_are_emailed_in_their_language(app, make_open_proposal, make_user, monkeypatch):
     proposal_id, ids = _people_with_comments(app, make_open_proposal, make_user)
     staff = staff_browser(app)
     write_entry(staff, f"/d/riverside/proposals/{proposal_id}/log/", comments=ids["lucia"] + ids["amal"] + ids["jordan"])
@@ -49,6 +50,23 @@ def test_only_people_who_opted_in_are_emailed_in_their_language(app, make_open_p
     assert ENTRY["heard"] in text and ENTRY["reasons"] in text
     assert "amal@example.net" not in message.as_string()
     assert '<html lang="es" dir="ltr">' in html
+    # One click stops them, without signing in: the mail program's POST (RFC 8058), or the page's button.
+    unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and unsubscribe in text
+    path = unsubscribe.removeprefix("http://localhost")
+    stranger = app.test_client()
+    assert "<form" in stranger.get(path).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.email_when_answered).where(User.username == "lucia")) is True
+    assert stranger.post(path).status_code == 200  # no CSRF token: the signed token is the permission
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.email_when_answered).where(User.username == "lucia")) is False
+    assert stranger.get(path[:-4] + "abcd").status_code == 410  # changed on the way
+    assert stranger.post("/unsubscribe/not-a-token").status_code == 410
+    from codesign.notifications import service as notifications
+
+    monkeypatch.setattr(notifications, "UNSUBSCRIBE_LIFETIME", timedelta(seconds=-1))
+    assert stranger.get(path).status_code == 410  # too old
 
 
 def test_a_mail_server_failure_never_undoes_the_publication(app, make_open_proposal, make_user, monkeypatch, caplog):
