@@ -134,13 +134,14 @@ def _tab_to(page, wanted, *, limit=250, back=False):
     raise AssertionError(f"not reachable by keyboard within {limit} presses")
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("viewport", [{"width": 360, "height": 740}, {"width": 1280, "height": 800}],
                          ids=["phone", "desktop"])
-def test_a_parent_does_it_all_by_keyboard(app, chromium, live_server, demo_data, viewport):
+def test_a_parent_does_it_all_by_keyboard(app, chromium, live_server, demo_data, viewport, javascript):
     from codesign.comments.models import Comment
     from codesign.extensions import db
 
-    context = chromium.new_context(viewport=viewport, base_url=live_server)
+    context = chromium.new_context(viewport=viewport, base_url=live_server, java_script_enabled=javascript)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto("/d/riverside/")
