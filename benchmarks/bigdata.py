@@ -66,6 +66,7 @@ def pages(found: dict) -> list[tuple[str, str, str | None]]:
         ("Review page (board)", f"{d}/proposals/{p}/review/", "board"),
         ("Board packet (HTML)", f"{d}/proposals/{p}/review/packet", "board"),
         ("Moderation (staff)", f"{d}/moderation/", "staff"),
+        ("What needs you (staff home)", f"{d}/staff/", "staff"),
     ]
 
 

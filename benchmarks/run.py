@@ -116,6 +116,8 @@ def page_types(found: dict) -> list[tuple[str, str, str | None]]:
         ("My input", "/account/input", "lucia"),
         ("Review (board)", f"{d}/proposals/{p}/review/", "board"),
         ("Moderation (staff)", f"{d}/moderation/", "staff"),
+        ("What needs you (staff home)", f"{d}/staff/", "staff"),
+        ("Notifications", "/account/notifications", "lucia"),
         ("Translations (staff)", f"{d}/translations", "staff"),
     ]
 

@@ -87,30 +87,51 @@ def _titled(query):
 
 def awaiting_disposition(district) -> list[Awaiting]:
     """Per proposal, the public comments (not replies, not withdrawn) still without a
-    disposition, the proposal whose oldest has waited longest first."""
-    oldest_at = sa.func.min(Comment.created_at)
-    rows = db.session.execute(_titled(
-        db.select(Proposal.id, ProposalVersion.title, sa.func.count(Comment.id), sa.func.min(Comment.id), oldest_at)
-        .join(Comment, Comment.proposal_id == Proposal.id))
-        .where(Proposal.district_id == district.id, Comment.disposition == Disposition.OPEN,
-               Comment.parent_id.is_(None), Comment.withdrawn_at.is_(None), Comment.moderation == Moderation.VISIBLE)
-        .group_by(Proposal.id, ProposalVersion.title).order_by(oldest_at, Proposal.id).limit(LIST_LIMIT))
-    return [Awaiting(*row) for row in rows]
+    disposition, the proposal whose oldest has waited longest first. The counts come from the
+    comment counters; each proposal's oldest is found from its index, so three queries cost
+    the same at a million comments."""
+    from codesign.comments.models import CommentCount
+
+    counts = dict(db.session.execute(
+        sa.select(CommentCount.proposal_id, sa.func.sum(CommentCount.comments))
+        .join(Proposal, Proposal.id == CommentCount.proposal_id)
+        .where(Proposal.district_id == district.id, CommentCount.disposition == Disposition.OPEN,
+               CommentCount.moderation == Moderation.VISIBLE, CommentCount.reply.is_(False),
+               CommentCount.withdrawn.is_(False))
+        .group_by(CommentCount.proposal_id).having(sa.func.sum(CommentCount.comments) > 0)).all())
+    if not counts:
+        return []
+    oldest_open = (sa.select(Comment.id).where(
+        Comment.proposal_id == Proposal.id, Comment.parent_id.is_(None), Comment.disposition == Disposition.OPEN,
+        Comment.moderation == Moderation.VISIBLE, Comment.withdrawn_at.is_(None))
+        .order_by(Comment.id).limit(1).correlate(Proposal).scalar_subquery())
+    rows = db.session.execute(_titled(sa.select(Proposal.id, ProposalVersion.title, oldest_open))
+                              .where(Proposal.id.in_(counts))).all()
+    oldest = {row[2] for row in rows if row[2] is not None}
+    created = dict(db.session.execute(sa.select(Comment.id, Comment.created_at).where(Comment.id.in_(oldest))).all())
+    waiting = [Awaiting(pid, title, int(counts[pid]), first, created[first]) for pid, title, first in rows
+               if first in created]
+    waiting.sort(key=lambda item: (item.oldest_at, item.proposal_id))
+    return waiting[:LIST_LIMIT]
 
 
 def moderation_waiting(district) -> tuple[int, int]:
-    """(comments held for a moderator, public comments reported since their last decision)."""
-    in_district = db.select(Proposal.id).where(Proposal.district_id == district.id)
-    held = sa.func.count(sa.distinct(sa.case((Comment.moderation == Moderation.HELD, Comment.id))))
-    reported = sa.exists().where(
-        Flag.comment_id == Comment.id, sa.or_(Comment.moderated_at.is_(None), Flag.created_at > Comment.moderated_at))
-    flagged = sa.func.count(sa.distinct(sa.case(
-        (sa.and_(Comment.moderation == Moderation.VISIBLE, reported), Comment.id))))
-    row = db.session.execute(
-        db.select(held, flagged).where(Comment.proposal_id.in_(in_district), Comment.withdrawn_at.is_(None),
-                                       sa.or_(Comment.moderation == Moderation.HELD,
-                                              sa.and_(Comment.moderation == Moderation.VISIBLE, reported)))).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    """(comments held for a moderator, public comments reported since their last decision): the
+    first from the comment counters, the second from the reports (few), never a scan of comments."""
+    from codesign.comments.models import CommentCount
+
+    held = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(CommentCount.comments), 0))
+        .join(Proposal, Proposal.id == CommentCount.proposal_id)
+        .where(Proposal.district_id == district.id, CommentCount.moderation == Moderation.HELD,
+               CommentCount.withdrawn.is_(False)))
+    flagged = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Flag.comment_id)))
+        .join(Comment, Comment.id == Flag.comment_id).join(Proposal, Proposal.id == Comment.proposal_id)
+        .where(Proposal.district_id == district.id, Comment.moderation == Moderation.VISIBLE,
+               Comment.withdrawn_at.is_(None),
+               sa.or_(Comment.moderated_at.is_(None), Flag.created_at > Comment.moderated_at)))
+    return int(held or 0), int(flagged or 0)
 
 
 def contested_entries(district) -> list[Contested]:
