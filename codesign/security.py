@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -109,3 +110,26 @@ def session_etag(digest) -> str:
     digest = digest.copy()
     digest.update(str(session.get("csrf_token", "")).encode())
     return digest.hexdigest()[:32]
+
+
+def signed_token(purpose: str, data: dict) -> str:
+    """A URL-safe token carrying data, signed with the app's secret for one purpose (the salt),
+    with its time: emailed links that must work without signing in."""
+    from flask import current_app
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose).dumps(data)
+
+
+def read_signed_token(purpose: str, token: str, max_age: timedelta) -> dict | None:
+    """The data of a genuine token for this purpose no older than max_age; None if it was
+    changed, is for another purpose, or is too old."""
+    from flask import current_app
+    from itsdangerous import BadData, URLSafeTimedSerializer
+
+    try:
+        data = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose).loads(
+            token, max_age=int(max_age.total_seconds()))
+    except BadData:
+        return None
+    return data if isinstance(data, dict) else None

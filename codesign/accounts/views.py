@@ -57,7 +57,7 @@ def finish_sign_in(user, next_url: str | None):
     from codesign.recovery.service import take_staff_code_notice
     from codesign.twofactor.service import requiring_districts
 
-    _sign_in(user)
+    sign_in_anew(user)
     issued = take_staff_code_notice(user)
     if issued is not None:
         flash(_("On %(date)s district staff made a one-time code to reset your password. If you did not ask them "
@@ -76,7 +76,7 @@ def finish_sign_in(user, next_url: str | None):
     return redirect(safe_next_url(next_url), code=303)
 
 
-def _sign_in(user) -> None:
+def sign_in_anew(user) -> None:
     """Start a fresh session for user, keeping only the person's language choice."""
     session.clear()
     login_user(user)
@@ -116,7 +116,7 @@ def register():
             from codesign.recovery import service as recovery
             from codesign.recovery.views import stash_new_code
 
-            _sign_in(user)
+            sign_in_anew(user)
             stash_new_code(recovery.new_recovery_code(user))
             flash(_("Welcome! Your account is ready."), "success")
             # First the recovery code, shown once, then on to where they were going.
@@ -203,7 +203,7 @@ def change_password():
         except service.AccountError as error:
             getattr(form, error.field).errors.append(ACCOUNT_ERRORS[error.code])
         else:
-            _sign_in(user)
+            sign_in_anew(user)
             flash(_("Your password is changed. You were signed out everywhere else."), "success")
             return redirect(url_for("accounts.account"), code=303)
     return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200

@@ -160,29 +160,20 @@ _UNSUBSCRIBE_SALT = "codesign.unsubscribe"
 EMAIL_KINDS = ("answered",)  # the emails a person can stop from a link in them
 
 
-def _unsubscribe_serializer():
-    from flask import current_app
-    from itsdangerous import URLSafeTimedSerializer
-
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT)
-
-
 def unsubscribe_token(user, kind: str) -> str:
     """A signed, expiring token that stops one kind of email for one person, without signing in."""
-    return _unsubscribe_serializer().dumps({"u": user.id, "k": kind})
+    from codesign.security import signed_token
+
+    return signed_token(_UNSUBSCRIBE_SALT, {"u": user.id, "k": kind})
 
 
 def unsubscribe_target(token: str):
     """(person, kind) a genuine, unexpired token is for; None otherwise (changed, old, erased)."""
-    from itsdangerous import BadData
-
     from codesign.accounts.models import User
+    from codesign.security import read_signed_token
 
-    try:
-        data = _unsubscribe_serializer().loads(token, max_age=int(UNSUBSCRIBE_LIFETIME.total_seconds()))
-    except BadData:
-        return None
-    if not isinstance(data, dict) or data.get("k") not in EMAIL_KINDS:
+    data = read_signed_token(_UNSUBSCRIBE_SALT, token, UNSUBSCRIBE_LIFETIME)
+    if data is None or data.get("k") not in EMAIL_KINDS:
         return None
     user = db.session.get(User, data.get("u"))
     if user is None or user.erased_at is not None:

@@ -17,6 +17,7 @@ from codesign.audit.service import NOBODY
 from codesign.audit.service import record as audit
 from codesign.db import utcnow
 from codesign.extensions import db, limiter
+from codesign.security import read_signed_token, signed_token
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 STAFF_CODE_LIFETIME = timedelta(hours=24)
@@ -39,10 +40,17 @@ def normalize(code: str) -> str:
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
-def new_recovery_code(user: User) -> str:
-    """Make the person a new recovery code (the old one stops working); returned once, never stored."""
+def _replace_recovery_code(user: User) -> str:
+    """Give the person a new recovery code (the old one stops working); the caller commits.
+    Returned to show once, stored only as a hash."""
     code = _new_code(4, 4)
     user.recovery_code_hash = hash_password(normalize(code))
+    return code
+
+
+def new_recovery_code(user: User) -> str:
+    """Make the person a new recovery code, from their account or at registration."""
+    code = _replace_recovery_code(user)
     audit("account.recovery_code", f"user:{user.id}", actor=NOBODY)
     db.session.commit()
     return code
@@ -103,8 +111,7 @@ def recover(login: str, code: str, new_password: str, now: datetime | None = Non
     user.staff_code_hash = user.staff_code_expires_at = None
     if by_staff:
         user.staff_code_issued_at = None  # (they know: they have just used it)
-    new_code = _new_code(4, 4)
-    user.recovery_code_hash = hash_password(normalize(new_code))
+    new_code = _replace_recovery_code(user)
     audit("account.recovered", f"user:{user.id}", actor=NOBODY,
           after={"with": "staff code" if by_staff else "recovery code"})
     db.session.commit()
@@ -127,12 +134,6 @@ LINK_LIFETIME = timedelta(hours=1)
 _LINK_SALT = "codesign.recovery.link"
 
 
-def _serializer():
-    from itsdangerous import URLSafeTimedSerializer
-
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_LINK_SALT)
-
-
 def _password_mark(user: User) -> str:
     """A short fingerprint of the current password hash: the link stops working once the
     password has changed (so it works once)."""
@@ -142,18 +143,13 @@ def _password_mark(user: User) -> str:
 
 
 def reset_link_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "p": _password_mark(user)})
+    return signed_token(_LINK_SALT, {"u": user.id, "p": _password_mark(user)})
 
 
 def user_for_link(token: str) -> User | None:
     """The account a reset link is for, if the link is genuine, unexpired and unused."""
-    from itsdangerous import BadData
-
-    try:
-        data = _serializer().loads(token, max_age=int(LINK_LIFETIME.total_seconds()))
-    except BadData:
-        return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    data = read_signed_token(_LINK_SALT, token, LINK_LIFETIME)
+    user = db.session.get(User, data.get("u")) if data is not None else None
     if user is None or user.erased_at is not None or data.get("p") != _password_mark(user):
         return None
     return user

@@ -51,9 +51,9 @@ def recover():
         except service.RecoveryError as error:
             add_error(form, error.field, ERRORS[error.code])
         else:
-            from codesign.accounts.views import _sign_in
+            from codesign.accounts.views import sign_in_anew
 
-            _sign_in(recovered.user)
+            sign_in_anew(recovered.user)
             flash(_("Your password is changed, and you are signed in. You were signed out everywhere else."),
                   "success")
             return render_template("recovery/code.html", code=recovered.new_code, next_url=url_for("main.home"),
@@ -91,10 +91,10 @@ def reset_by_link(token: str):
         return render_template("recovery/link_expired.html"), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
-        from codesign.accounts.views import _sign_in
+        from codesign.accounts.views import sign_in_anew
 
         service.reset_with_link(user, form.new_password.data)
-        _sign_in(user)
+        sign_in_anew(user)
         flash(_("Your password is changed, and you are signed in. You were signed out everywhere else."), "success")
         return redirect(url_for("main.home"), code=303)
     return render_template("recovery/new_password.html", form=form), 422 if form.errors else 200

@@ -189,7 +189,8 @@ def test_filters_and_sorting(app, make_user, client, proposal_id):
     assert "Family concern" in page and "Student question" in page
 
 
-def test_show_more_pages_by_20_with_and_without_htmx(app, make_user, client, proposal_id, count_queries):
+def _lucia_comments(app, make_user, proposal_id: int, count: int, text: str) -> None:
+    """count comments by lucia, numbered from 00: "<text> 00", "<text> 01", ..."""
     from codesign.accounts.service import find_user_by_login
     from codesign.comments.service import post_comment
     from codesign.proposals.models import Proposal
@@ -198,13 +199,22 @@ def test_show_more_pages_by_20_with_and_without_htmx(app, make_user, client, pro
     with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
         user = find_user_by_login("lucia")
-        for n in range(45):
-            post_comment(proposal, user, kind="concern", section="general", body=f"Comment body {n:02d}",
-                         language="en")
+        for n in range(count):
+            post_comment(proposal, user, kind="concern", section="general", body=f"{text} {n:02d}", language="en")
+
+
+def _more_link(html: str) -> str | None:
+    """Where the page's "show more" link leads, or None when there is no more."""
+    found = re.search(r'<a href="([^"]*/comments/\?[^"]*)" data-hx-get', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_show_more_pages_by_20_with_and_without_htmx(app, make_user, client, proposal_id, count_queries):
+    _lucia_comments(app, make_user, proposal_id, 45, "Comment body")
     page = client.get(url(proposal_id)).get_data(as_text=True)
     assert page.count('class="comment"') == 20
     assert "Comment body 44" in page and "Comment body 24" not in page
-    more_url = re.search(r'<a href="([^"]*/comments/\?[^"]*)" data-hx-get', page).group(1).replace("&amp;", "&")
+    more_url = _more_link(page)
     assert more_url.startswith(f"/d/riverside/proposals/{proposal_id}/comments/?offset=20&after=")
     more = client.get(more_url)
     assert "<html" in more.get_data(as_text=True) and "Comment body 24" in more.get_data(as_text=True)
@@ -214,7 +224,7 @@ def test_show_more_pages_by_20_with_and_without_htmx(app, make_user, client, pro
     assert "<html" not in text and text.count('class="comment"') == 20
     assert "Comment body 24" in text and "Comment body 05" in text and "Comment body 04" not in text
     assert "offset=40&amp;after=" in text and "HX-Request" in fragment.headers["Vary"]
-    last_url = re.search(r'<a href="([^"]*)" data-hx-get', text).group(1).replace("&amp;", "&")
+    last_url = _more_link(text)
     last = client.get(last_url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert last.count('class="comment"') == 5 and "Show more comments" not in last
     # A link from before the cursors (offset only) still works.
@@ -227,18 +237,10 @@ def test_show_more_by_cursor_pages_like_offset_and_never_skips(app, make_user, c
     """Following "show more" page by page gives every comment once, in the same order as
     numbered pages would, even with many comments on the same me-too count; and the query that
     finds a later page starts from the cursor, not by skipping rows (OFFSET)."""
-    from codesign.accounts.service import find_user_by_login
     from codesign.comments.models import Comment
-    from codesign.comments.service import post_comment
-    from codesign.proposals.models import Proposal
 
-    make_user("lucia")
+    _lucia_comments(app, make_user, proposal_id, 53, "Cursor comment")
     with app.app_context():
-        proposal = db.session.get(Proposal, proposal_id)
-        user = find_user_by_login("lucia")
-        for n in range(53):
-            post_comment(proposal, user, kind="concern", section="general", body=f"Cursor comment {n:02d}",
-                         language="en")
         ids = list(db.session.scalars(sa.select(Comment.id).where(Comment.proposal_id == proposal_id)
                                       .order_by(Comment.id)))
         for index, comment_id in enumerate(ids):  # many ties: counts 0, 1 and 2
@@ -254,8 +256,7 @@ def test_show_more_by_cursor_pages_like_offset_and_never_skips(app, make_user, c
 
     page = client.get(url(proposal_id, "comments/" + suffix)).get_data(as_text=True)
     seen = re.findall(r"Cursor comment (\d\d)", page)
-    while (more := re.search(r'<a href="([^"]*)" data-hx-get', page)) is not None:
-        more_url = more.group(1).replace("&amp;", "&")
+    while (more_url := _more_link(page)) is not None:
         assert "after=" in more_url and ("metoo=" in more_url) == (sort == "metoo")
         queries.clear()
         sa.event.listen(engine, "before_cursor_execute", record)
