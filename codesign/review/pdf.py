@@ -4,6 +4,7 @@ the README); the view answers 503 without it."""
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 
 from weasyprint import HTML  # an OSError here means Pango is missing
@@ -19,6 +20,8 @@ class StaticFilesOnly(URLFetcher):
         marker = "/static/"
         if marker in url:
             relative = url.split(marker, 1)[1].split("?", 1)[0]
+            # url_for("static") gives fingerprinted names (codesign/assets.py): css/packet.<hash>.css
+            relative = re.sub(r"\.[0-9a-f]{12}(\.[A-Za-z0-9]+)$", r"\1", relative)
             path = (STATIC / relative).resolve()
             if STATIC in path.parents and path.is_file():
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
