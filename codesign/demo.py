@@ -33,6 +33,7 @@ def load_demo() -> bool:
         load_demo_text_translations,
         load_demo_translations,
     )
+    from codesign.demo_notifications import load_demo_follows
     from codesign.demo_proposals import load_demo_proposals
     from codesign.demo_review import load_demo_reference_shares
     from codesign.demo_surveys import load_demo_surveys
@@ -55,6 +56,9 @@ def load_demo() -> bool:
     if staff is not None and load_demo_translations(district, staff, _demo_proposals_by_key(district)):
         added = True
     if staff is not None and load_demo_text_translations(district, staff):
+        added = True
+    people = [find_user_by_login(name) for name in ("lucia", "amal")]
+    if load_demo_follows(district, people, _demo_proposals_by_key(district)):
         added = True
     return added
 

@@ -159,3 +159,21 @@ def test_recount_checks_and_mends_the_counters(app, runner):
     assert checked.exit_code == 1 and "comment_count:" in checked.output and "participant_count:" in checked.output
     assert runner.invoke(args=["recount"]).exit_code == 0
     assert runner.invoke(args=["recount", "--check"]).exit_code == 0
+
+
+def test_demo_participants_follow_proposals_and_have_notifications(app, runner):
+    from codesign.demo import DEMO_PASSWORD
+    from tests.conftest import Browser
+
+    runner.invoke(args=["demo"])
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia", DEMO_PASSWORD)
+    page = lucia.get("/account/notifications").get_data(as_text=True)
+    assert page.count("<li") >= 2 and page.count("notification--unread") == 1
+    assert 'class="badge"' in page
+    with app.app_context():
+        from codesign.notifications.models import Follow
+
+        proposal_id = db.session.scalar(sa.select(Follow.proposal_id).join(User, User.id == Follow.user_id)
+                                        .where(User.username == "lucia").order_by(Follow.id))
+    assert 'name="follow" value="0"' in lucia.get(f"/d/riverside/proposals/{proposal_id}/").get_data(as_text=True)
