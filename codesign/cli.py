@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(search_worker_command)
     app.cli.add_command(anonymize_inactive_command)
     app.cli.add_command(notify_closing_command)
+    app.cli.add_command(send_email_command)
     app.cli.add_command(two_factor_off_command)
     app.cli.add_command(move_to_postgres_command)
     app.cli.add_command(backup_drill_command)
@@ -261,6 +262,21 @@ def notify_closing_command():
     from codesign.notifications.service import tell_closing_soon
 
     click.echo(f"{tell_closing_soon()} proposals closing soon; their followers are told.")
+
+
+@click.command("send-email")
+@with_appcontext
+def send_email_command():
+    """Send the notification emails that are due: ones a request could not send, retries, and
+    the weekly summaries (run it every minute; two at once never send the same email)."""
+    from flask import current_app
+
+    from codesign.notifications.emails import send_all_due
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        counts = send_all_due()
+    click.echo(f"{counts['sent']} notification emails sent, {counts['failed']} failed (tried again later), "
+               f"{counts['skipped']} no longer wanted.")
 
 
 @click.command("two-factor-off")

@@ -36,6 +36,12 @@ class DefaultConfig:
     MAIL_TIMEOUT = 10
     MAIL_FROM = "codesign@localhost"
     MAIL_FROM_NAME = "Codesign"
+    # Notification emails are sent just after the response of the request that made them (and
+    # every minute by `flask send-email`, which retries failures and sends the weekly summaries,
+    # on DIGEST_WEEKDAY, 0 = Monday, at DIGEST_HOUR UTC).
+    MAIL_SEND_AFTER_RESPONSE = True
+    DIGEST_WEEKDAY = 0
+    DIGEST_HOUR = 16
     # Served over HTTPS: Secure cookies and HSTS.
     HTTPS = False
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.

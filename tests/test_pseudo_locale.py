@@ -213,12 +213,13 @@ def test_errors_and_messages_go_through_the_catalog(pseudo_app):
 def test_emails_go_through_the_catalog(pseudo_app):
     from codesign.accounts.models import User
     from codesign.mail import outbox
+    from codesign.notifications.models import EmailHow
     from codesign.responselog.models import ResponseEntry
 
     proposal, *_rest = ids(pseudo_app)
     with pseudo_app.app_context():
         lucia = db.session.scalar(sa.select(User).where(User.username == "lucia"))
-        lucia.email, lucia.email_when_answered, lucia.preferred_locale = "lucia@example.net", True, PSEUDO
+        lucia.email, lucia.email_answered, lucia.preferred_locale = "lucia@example.net", EmailHow.NOW, PSEUDO
         lucia_id = lucia.id
         db.session.commit()
     from codesign.comments.models import Comment
@@ -236,7 +237,7 @@ def test_emails_go_through_the_catalog(pseudo_app):
     staff.post(edit, {"heard": "H", "outcome": "changed", "reasons": "R", "change": "none", "amends": "",
                       "comments": [str(comment_id)]})
     entry_id = int(edit.rstrip("/").split("/")[-2])
-    staff.post(base + f"{entry_id}/publish", {}, token_from=base)
+    staff.post(base + f"{entry_id}/publish", {}, token_from=base).close()  # sent as the response closes
     with pseudo_app.app_context():
         assert db.session.get(ResponseEntry, entry_id).sequence
         messages = outbox()

@@ -30,6 +30,13 @@ from codesign.forms import (
     strip_filter,
 )
 from codesign.i18n import SUPPORTED_LOCALES
+from codesign.notifications.models import (
+    EMAIL_CHOICE_LABELS,
+    EMAIL_HOW_LABELS,
+    EmailHow,
+    NotificationKind,
+    email_choice_column,
+)
 
 
 def _password_validators():
@@ -132,5 +139,22 @@ class ChangePasswordForm(Form):
     )
 
 
+def _email_how(label):
+    return RadioField(label, choices=options(EMAIL_HOW_LABELS.items()), validators=[choice_required()])
+
+
 class EmailPreferencesForm(Form):
-    email_when_answered = BooleanField(_l("Email me when the district answers my input"))
+    """For each kind of notification: no email, one right away, or in the weekly summary (the
+    field names are the kinds' values)."""
+
+    new_version = _email_how(EMAIL_CHOICE_LABELS[NotificationKind.NEW_VERSION])
+    closing_soon = _email_how(EMAIL_CHOICE_LABELS[NotificationKind.CLOSING_SOON])
+    answered = _email_how(EMAIL_CHOICE_LABELS[NotificationKind.ANSWERED])
+    decided = _email_how(EMAIL_CHOICE_LABELS[NotificationKind.DECIDED])
+
+    @classmethod
+    def of(cls, user) -> EmailPreferencesForm:
+        return cls(data={kind.value: getattr(user, email_choice_column(kind)).value for kind in NotificationKind})
+
+    def choices(self) -> dict:
+        return {kind: EmailHow(self[kind.value].data) for kind in NotificationKind}

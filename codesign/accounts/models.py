@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from codesign.db import TimestampMixin, UTCDateTime, enum_type
 from codesign.enums import LabelledEnum, with_labels
 from codesign.extensions import db
+from codesign.notifications.models import EmailHow
 
 
 class StakeholderGroup(LabelledEnum):
@@ -67,8 +68,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     # An erased account keeps only its number (so that no new account ever takes it) and this.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Opted in to an email when the district answers their input (only with an email).
-    email_when_answered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # For each kind of notification, whether they also want it by email (only with an email):
+    # not at all, right away, or in a weekly summary (codesign/notifications/).
+    email_new_version: Mapped[EmailHow] = mapped_column(enum_type(EmailHow, 8), default=EmailHow.OFF,
+                                                        server_default=EmailHow.OFF.value)
+    email_closing_soon: Mapped[EmailHow] = mapped_column(enum_type(EmailHow, 8), default=EmailHow.OFF,
+                                                         server_default=EmailHow.OFF.value)
+    email_answered: Mapped[EmailHow] = mapped_column(enum_type(EmailHow, 8), default=EmailHow.OFF,
+                                                     server_default=EmailHow.OFF.value)
+    email_decided: Mapped[EmailHow] = mapped_column(enum_type(EmailHow, 8), default=EmailHow.OFF,
+                                                    server_default=EmailHow.OFF.value)
     # Account recovery without email (codesign/recovery/): the hash of the person's own recovery
     # code (shown once, replaced when used), and of a one-time code district staff gave them,
     # with when it stops working and when it was issued (they are told at their next sign-in).

@@ -10,6 +10,7 @@ from codesign.accounts.models import StakeholderGroup, User, new_session_token
 from codesign.db import utcnow
 from codesign.districts.models import District, Membership, Role
 from codesign.extensions import db
+from codesign.notifications.models import EmailHow
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -109,7 +110,7 @@ def register_user(
         password_hash=hash_password(password),
         stakeholder_group=stakeholder_group,
         preferred_locale=preferred_locale,
-        email_when_answered=bool(email and email_when_answered),
+        email_answered=EmailHow.NOW if email and email_when_answered else EmailHow.OFF,
     )
     db.session.add(user)
     if district is not None:
@@ -166,9 +167,3 @@ def set_preferred_locale(user: User, code: str) -> None:
         db.session.commit()
 
 
-def set_email_preferences(user: User, *, when_answered: bool) -> None:
-    """Which emails the person wants; without an email address there is nothing to opt in to."""
-    if when_answered and not user.email:
-        raise AccountError("email_when_answered", "no_email")
-    user.email_when_answered = when_answered
-    db.session.commit()

@@ -165,7 +165,7 @@ def logout():
 @login_required
 def account():
     """The signed-in person's account page."""
-    form = EmailPreferencesForm(obj=current_user)
+    form = EmailPreferencesForm.of(current_user)
     roles = districts_with_roles(current_user._get_current_object())
     return render_template(
         "accounts/account.html", roles=roles, email_form=form,
@@ -176,19 +176,20 @@ def account():
 @bp.route("/account/email", methods=["POST"])
 @login_required
 def email_preferences():
-    """Opt in to (or out of) the emails the person asked for."""
+    """Which notifications the person also gets by email, and when."""
+    from codesign.notifications.service import ChoiceError, set_email_choices
+
     form = EmailPreferencesForm()
     if form.validate_on_submit():
         try:
-            service.set_email_preferences(current_user._get_current_object(),
-                                          when_answered=form.email_when_answered.data)
-        except service.AccountError as error:
+            set_email_choices(current_user._get_current_object(), form.choices())
+        except ChoiceError as error:
             flash(str(ACCOUNT_ERRORS[error.code]), "error")
         else:
             flash(_("Your email choices are saved."), "success")
     else:
         flash_form_errors(form)
-    return redirect(url_for("accounts.account"), code=303)
+    return redirect(url_for("accounts.account") + "#emails", code=303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

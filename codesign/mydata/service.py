@@ -8,6 +8,11 @@ from datetime import timedelta
 from codesign.accounts.models import StakeholderGroup, User
 from codesign.db import utcnow
 from codesign.extensions import db
+from codesign.notifications.models import (
+    EmailHow,
+    NotificationKind,
+    email_choice_column,
+)
 
 
 @dataclass
@@ -67,7 +72,7 @@ def collect(user) -> MyData:
     data = MyData(account={
         "username": user.username, "display_name": user.display_name, "email": user.email,
         "stakeholder_group": user.stakeholder_group.value, "preferred_locale": user.preferred_locale,
-        "email_when_answered": user.email_when_answered,
+        "email_choices": {kind.value: getattr(user, email_choice_column(kind)).value for kind in NotificationKind},
         "created_at": user.created_at.isoformat() if user.created_at else None,
         "last_sign_in": user.last_login_at.isoformat() if user.last_login_at else None,
     })
@@ -178,7 +183,7 @@ def erase_account(user, *, withdraw_comments: bool) -> None:
         username=f"erased-{secrets.token_hex(8)}!", email=None, display_name="", password_hash="!",
         stakeholder_group=StakeholderGroup.COMMUNITY_MEMBER, preferred_locale="en", is_admin=False,
         session_token=secrets.token_urlsafe(24), last_login_at=None, inactivity_notice_at=None,
-        email_when_answered=False, totp_secret=None, totp_last_step=None, recovery_code_hash=None,
+        **{email_choice_column(kind): EmailHow.OFF for kind in NotificationKind}, totp_secret=None, totp_last_step=None, recovery_code_hash=None,
         staff_code_hash=None, staff_code_expires_at=None, staff_code_issued_at=None, created_at=now, erased_at=now))
     db.session.commit()
     db.session.expire_all()

@@ -31,6 +31,35 @@ class NotificationKind(LabelledEnum):
     DECIDED = "decided"
 
 
+class EmailHow(LabelledEnum):
+    """Whether a person with an email also gets one kind of notification by email, and when."""
+
+    OFF = "off"
+    NOW = "now"
+    WEEKLY = "weekly"  # gathered into one email a week
+
+
+EMAIL_HOW_LABELS = with_labels(EmailHow, {
+    EmailHow.OFF: _l("No email"),
+    EmailHow.NOW: _l("An email right away"),
+    EmailHow.WEEKLY: _l("In a weekly summary email"),
+})
+
+
+# Each kind as a person chooses it by email (the account page, and the page that stops an email).
+EMAIL_CHOICE_LABELS = {
+    NotificationKind.NEW_VERSION: _l("A new version of a proposal I follow"),
+    NotificationKind.CLOSING_SOON: _l("Input on a proposal I follow closes in three days"),
+    NotificationKind.ANSWERED: _l("The district answers my input"),
+    NotificationKind.DECIDED: _l("The decision on a proposal I follow"),
+}
+
+
+def email_choice_column(kind: NotificationKind) -> str:
+    """The person's column (accounts.models.User) that says how they want this kind by email."""
+    return f"email_{kind.value}"
+
+
 NOTIFICATION_LABELS = with_labels(NotificationKind, {
     NotificationKind.NEW_VERSION: _l("A new version"),
     NotificationKind.CLOSING_SOON: _l("Input closes soon"),
@@ -51,8 +80,18 @@ class Notification(TimestampMixin, db.Model):
     kind: Mapped[NotificationKind] = mapped_column(enum_type(NotificationKind, 16))
     subject_id: Mapped[int] = mapped_column()
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Its email (codesign/notifications/emails.py), if the person chose one: when it is next due
+    # (None: nothing to send, or sent, or given up), when it was sent, how many tries failed,
+    # and whether it goes in the weekly summary rather than on its own.
+    email_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    email_weekly: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     __table_args__ = (
         sa.UniqueConstraint("user_id", "kind", "subject_id"),  # told once about each thing
         sa.Index("ix_notification_user_id_id", "user_id", "id"),
+        sa.Index("ix_notification_email_due_at", "email_due_at",
+                 postgresql_where=sa.text("email_due_at IS NOT NULL"),
+                 sqlite_where=sa.text("email_due_at IS NOT NULL")),
     )

@@ -8,9 +8,15 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from codesign.db import dialect_insert, utcnow
+from codesign.db import UTCDateTime, dialect_insert, utcnow
 from codesign.extensions import db
-from codesign.notifications.models import Follow, Notification, NotificationKind
+from codesign.notifications.models import (
+    EmailHow,
+    Follow,
+    Notification,
+    NotificationKind,
+    email_choice_column,
+)
 
 PAGE_SIZE = 50
 
@@ -33,16 +39,25 @@ def is_following(user, proposal_id: int) -> bool:
 
 
 def _tell(people, proposal_id: int, kind: NotificationKind, subject_id: int) -> None:
-    """Notify everyone the select `people` (of user ids) gives, once each."""
+    """Notify everyone the select `people` (of user ids) gives, once each; for those with an
+    email who chose this kind by email, its email is due now or at the next weekly summary."""
     from codesign.accounts.models import User
+    from codesign.notifications import emails
 
+    now = utcnow()
+    choice = getattr(User, email_choice_column(kind))
+    by_email = User.email.is_not(None)
+    due = sa.case((sa.and_(by_email, choice == EmailHow.NOW), sa.literal(now, type_=UTCDateTime())),
+                  (sa.and_(by_email, choice == EmailHow.WEEKLY),
+                   sa.literal(emails.next_summary_at(now), type_=UTCDateTime())), else_=sa.null())
     chosen = people.subquery()
     rows = (sa.select(chosen.c[0], sa.literal(proposal_id), sa.literal(kind.value), sa.literal(subject_id),
-                      sa.literal(utcnow(), type_=Notification.created_at.type))
+                      sa.literal(now, type_=UTCDateTime()), due, sa.and_(by_email, choice == EmailHow.WEEKLY))
             .join(User, User.id == chosen.c[0]).where(User.erased_at.is_(None)).distinct())
     db.session.execute(dialect_insert(Notification).from_select(
-        ["user_id", "proposal_id", "kind", "subject_id", "created_at"], rows)
+        ["user_id", "proposal_id", "kind", "subject_id", "created_at", "email_due_at", "email_weekly"], rows)
         .on_conflict_do_nothing(index_elements=[Notification.user_id, Notification.kind, Notification.subject_id]))
+    emails.mark_pending()
 
 
 def _followers(proposal_id: int):
@@ -105,14 +120,15 @@ class Shown:
 
 def notifications_of(user) -> list[Shown]:
     """The person's newest notifications, with titles: three queries, however many."""
-    from codesign.proposals.models import Proposal, ProposalVersion
+    from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
     from codesign.responselog.models import ResponseEntry
 
     rows = db.session.execute(
         sa.select(Notification, ProposalVersion.title, Proposal.comment_closes_at)
         .join(Proposal, Proposal.id == Notification.proposal_id)
         .join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
-        .where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(PAGE_SIZE)).all()
+        .where(Notification.user_id == user.id, Proposal.status != ProposalStatus.DRAFT)  # still published
+        .order_by(Notification.id.desc()).limit(PAGE_SIZE)).all()
     entries = {n.subject_id for n, _t, _c in rows if n.kind == NotificationKind.ANSWERED}
     versions = {n.subject_id for n, _t, _c in rows if n.kind == NotificationKind.NEW_VERSION}
     # (Both looked up even when empty: the page costs the same whatever it lists.)
@@ -128,6 +144,7 @@ def notifications_of(user) -> list[Shown]:
 def target_of(user, notification_id: int) -> tuple[str, dict] | None:
     """(endpoint, url values) of the page a person's notification leads to, or None."""
     from codesign.districts.models import District
+    from codesign.notifications.emails import destination
     from codesign.proposals.models import Proposal
     from codesign.responselog.models import ResponseEntry
 
@@ -138,13 +155,10 @@ def target_of(user, notification_id: int) -> tuple[str, dict] | None:
     if row is None:
         return None
     notification, slug = row
+    sequence = None
     if notification.kind == NotificationKind.ANSWERED:
-        entry = db.session.get(ResponseEntry, notification.subject_id)
-        if entry is not None and entry.sequence is not None:
-            return "responselog.entry", {"district_slug": slug, "sequence": entry.sequence}
-    if notification.kind == NotificationKind.NEW_VERSION:
-        return "proposals.changes", {"district_slug": slug, "proposal_id": notification.proposal_id}
-    return "proposals.show", {"district_slug": slug, "proposal_id": notification.proposal_id}
+        sequence = db.session.scalar(sa.select(ResponseEntry.sequence).where(ResponseEntry.id == notification.subject_id))
+    return destination(notification.kind, slug, notification.proposal_id, sequence)
 
 
 def mark_all_read(user) -> None:
@@ -157,7 +171,9 @@ def mark_all_read(user) -> None:
 
 UNSUBSCRIBE_LIFETIME = timedelta(days=180)
 _UNSUBSCRIBE_SALT = "codesign.unsubscribe"
-EMAIL_KINDS = ("answered",)  # the emails a person can stop from a link in them
+# The emails a person can stop from a link in them: one kind, or the weekly summary (every kind
+# they get that way).
+EMAIL_KINDS = tuple(kind.value for kind in NotificationKind) + ("weekly",)
 
 
 def unsubscribe_token(user, kind: str) -> str:
@@ -182,6 +198,26 @@ def unsubscribe_target(token: str):
 
 
 def unsubscribe(user, kind: str) -> None:
-    if kind == "answered":
-        user.email_when_answered = False
+    """Stop one kind of email, or (kind "weekly") the weekly summary; emails already due for it
+    are not sent (the sender checks the choice again)."""
+    for each in NotificationKind:
+        column = email_choice_column(each)
+        if each.value == kind or (kind == "weekly" and getattr(user, column) == EmailHow.WEEKLY):
+            setattr(user, column, EmailHow.OFF)
     db.session.commit()
+
+
+def set_email_choices(user, choices: dict[NotificationKind, EmailHow]) -> None:
+    """Which notifications the person also wants by email, and when. Without an email address
+    there is nothing to choose (ChoiceError)."""
+    if not user.email and any(how != EmailHow.OFF for how in choices.values()):
+        raise ChoiceError("no_email")
+    for kind, how in choices.items():
+        setattr(user, email_choice_column(kind), how)
+    db.session.commit()
+
+
+class ChoiceError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code

@@ -7,8 +7,14 @@ from flask_login import current_user, login_required
 
 from codesign.extensions import csrf, db
 from codesign.forms import Form
-from codesign.notifications import bp, follow_bp, service
-from codesign.notifications.models import NOTIFICATION_LABELS
+from codesign.notifications import bp, emails, follow_bp, service
+from codesign.notifications.models import (
+    EMAIL_CHOICE_LABELS,
+    NOTIFICATION_LABELS,
+    NotificationKind,
+)
+
+bp.after_app_request(emails.send_after_response)
 
 
 @follow_bp.route("/follow", methods=["POST"])
@@ -62,7 +68,8 @@ def unsubscribe(token: str):
     done = request.method == "POST"
     if done:
         service.unsubscribe(user, kind)
-    return render_template("notifications/unsubscribe.html", expired=False, done=done, kind=kind)
+    what = _("The weekly summary email") if kind == "weekly" else EMAIL_CHOICE_LABELS[NotificationKind(kind)]
+    return render_template("notifications/unsubscribe.html", expired=False, done=done, what=what)
 
 
 @bp.route("/account/notifications/read", methods=["POST"])

@@ -17,7 +17,6 @@ from codesign.i18n import current_locale_code
 from codesign.proposals.models import VERSION_FIELD_LABELS
 from codesign.proposals.service import published_proposal_or_404, published_versions
 from codesign.responselog import bp, service
-from codesign.responselog.emails import email_answered
 from codesign.responselog.forms import ContestForm, EntryForm
 from codesign.responselog.models import Outcome, ResponseEntry
 from codesign.text import isolated
@@ -223,7 +222,6 @@ def publish_entry(proposal_id: int, entry_id: int):
         except service.LogError as error:
             flash(str(LOG_ERRORS[error.code]), "error")
         else:
-            email_answered(published, proposal)
             flash(_("Entry %(number)s is published.", number=published.sequence), "success")
             return redirect(url_for("responselog.entry", sequence=published.sequence), code=303)
     return redirect(url_for("responselog.proposal_log", proposal_id=proposal.id), code=303)
