@@ -207,6 +207,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     app.after_request(set_security_headers)
     app.after_request(conditional_get)
+    from codesign.mail import deliver_after_response
+
+    app.after_request(deliver_after_response)
 
     from codesign.accounts.sessions import enforce as end_expired_sessions
 

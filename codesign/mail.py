@@ -1,7 +1,9 @@
 """Sending email: SMTP in production, the log in development, an in-memory outbox in tests.
 
-A failed send is logged and reported as False; it never breaks the request that caused it.
-(Retries and digests come with notifications.)
+A failed send is logged and reported as False; it never breaks the request that caused it, and
+a request's emails go once its response has gone (`send_after_response`), so a slow mail server
+never holds up a page, nor says by its delay whether an address has an account. Notification
+emails have their own queue with retries (codesign/notifications/emails.py).
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 OUTBOX = "codesign.outbox"
 
@@ -46,6 +48,31 @@ def send(message: EmailMessage) -> bool:
         current_app.logger.exception("Could not send email to %s", message["To"])
         return False
     return True
+
+
+def send_after_response(message: EmailMessage) -> None:
+    """Send once this request's response has gone (at once outside a request: the CLI jobs)."""
+    if not has_request_context():
+        send(message)
+        return
+    if "mail_after_response" not in g:
+        g.mail_after_response = []
+    g.mail_after_response.append(message)
+
+
+def deliver_after_response(response):
+    """(after_request) Hand the request's emails to the server to send when it closes the response."""
+    pending = g.pop("mail_after_response", None)
+    if pending:
+        app = current_app._get_current_object()
+
+        def deliver():
+            with app.app_context():
+                for message in pending:
+                    send(message)
+
+        response.call_on_close(deliver)
+    return response
 
 
 def _send_smtp(message: EmailMessage) -> None:

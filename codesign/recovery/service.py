@@ -176,7 +176,7 @@ def send_reset_link(email: str) -> None:
         html = render_template("recovery/email/reset.html", **context)
     audit("account.reset_link_sent", f"user:{user.id}", actor=NOBODY)
     db.session.commit()
-    mail.send(mail.build_message(user.email, subject, text, html, language=user.preferred_locale))
+    mail.send_after_response(mail.build_message(user.email, subject, text, html, language=user.preferred_locale))
 
 
 def reset_with_link(user: User, new_password: str) -> None:
