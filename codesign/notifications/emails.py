@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from flask import current_app, g, has_request_context, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
@@ -36,6 +36,7 @@ from codesign.notifications.models import (
     NotificationKind,
     email_choice_column,
 )
+from codesign.text import isolated
 
 BATCH = 50
 MAX_ATTEMPTS = 6
@@ -257,14 +258,19 @@ def _notice(item: Item) -> dict:
     return dict(
         kind=notification.kind.value, title=item.title, entry=entry, count=details.get("count", 0),
         version=details.get("version"), proposal=proposal, content_lang=item.content_lang,
-        closes_on=format_datetime(closes, "long", tzinfo=ZoneInfo(item.timezone), locale=item.user.preferred_locale)
-        if closes else "",
+        closes_on=_moment(closes, item.timezone, item.user.preferred_locale) if closes else "",
         url=url_for(endpoint, **values, _external=True), link_text=_link_text(notification.kind),
     )
 
 
+def _moment(moment: datetime, timezone: str, locale: str) -> str:
+    """A time as the pages write it (long date, short time), in the district's time zone."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{format_date(local, 'long', locale=locale)} {format_time(local, 'short', locale=locale)}"
+
+
 def _subject(item: Item) -> str:
-    kind, title = item.notification.kind, item.title
+    kind, title = item.notification.kind, isolated(item.title)  # its own direction inside our sentence
     if kind == NotificationKind.NEW_VERSION:
         return _("“%(title)s” has a new version", title=title)
     if kind == NotificationKind.CLOSING_SOON:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date, format_time
 
 from codesign.accounts.models import User
 from codesign.db import utcnow
@@ -351,3 +353,36 @@ def test_development_writes_mail_to_the_log_and_the_command_sends_what_is_due(ap
     assert result.exit_code == 0, result.output
     assert "1 notification emails sent, 0 failed" in result.output
     assert "To: lucia@example.net" in caplog.text
+
+
+def test_closing_soon_and_the_decision_by_email_with_the_date_and_the_decision_in_her_language(
+        app, make_open_proposal, make_user):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.notifications.service import follow, tell_closing_soon
+    from codesign.proposals import service as proposals
+    from codesign.proposals.models import Decision
+
+    proposal_id = make_open_proposal()  # closes in seven days
+    make_user("lucia", email="lucia@example.net", locale="es")
+    _choose(app, "lucia", closing_soon="now", decided="now")
+    with app.test_request_context():
+        follow(find_user_by_login("lucia"), proposal_id)
+        db.session.commit()
+        assert tell_closing_soon(utcnow() + timedelta(days=5)) == 1
+    assert _send_due(app, utcnow() + timedelta(days=5))["sent"] == 1
+    with app.app_context():
+        [closing] = outbox()
+        closes = db.session.get(Proposal, proposal_id).comment_closes_at
+    text = closing.get_body(("plain",)).get_content()
+    # The closing time in the district's time zone, written the Spanish way.
+    local = closes.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert f"{format_date(local, 'long', locale='es')} {format_time(local, 'short', locale='es')}" in text
+    with app.test_request_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        proposals.record_decision(proposal, Decision.ADOPTED, note="Se guarda un año.", confirm_open_comments=True)
+    assert _send_due(app)["sent"] == 1
+    with app.app_context():
+        decided = outbox()[-1]
+    text = decided.get_body(("plain",)).get_content()
+    assert "Aprobada" in text and "Se guarda un año." in text
+    assert f"http://localhost/d/riverside/proposals/{proposal_id}/" in text
