@@ -103,8 +103,12 @@ def tell_decided(proposal) -> None:
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    """Unread notifications the list shows (about proposals still published)."""
+    from codesign.proposals.models import Proposal, ProposalStatus
+
+    return db.session.scalar(sa.select(sa.func.count(Notification.id))
+                             .join(Proposal, Proposal.id == Notification.proposal_id).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None), Proposal.status != ProposalStatus.DRAFT)) or 0
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,10 @@ def test_not_sent_when_no_longer_wanted_or_visible(app, make_open_proposal, make
         _publish_entry(app, proposal_id, ids["lucia"])
     finally:
         app.config["MAIL_SEND_AFTER_RESPONSE"] = True
+    if change == "unpublished":  # told in the app, counted in the header
+        reader = Browser(app.test_client())
+        reader.sign_in("lucia")
+        assert "Notificaciones (1 nueva)" in reader.get("/account/notifications").get_data(as_text=True)
     with app.app_context():
         lucia = db.session.scalar(sa.select(User).where(User.username == "lucia"))
         if change == "turned_off":
@@ -253,7 +257,10 @@ def test_not_sent_when_no_longer_wanted_or_visible(app, make_open_proposal, make
     if change == "unpublished":  # and it is no longer listed in the app either
         lucia = Browser(app.test_client())
         lucia.sign_in("lucia")
-        assert "respondió" not in lucia.get("/account/notifications").get_data(as_text=True)
+        page = lucia.get("/account/notifications").get_data(as_text=True)
+        assert "respondió" not in page and "Notificaciones (" not in page  # nor counted in the header
+        with app.app_context():  # (kept, should the proposal come back)
+            assert db.session.scalar(sa.select(sa.func.count(Notification.id))) >= 1
 
 
 def test_two_senders_never_take_the_same_email(app, make_open_proposal, make_user):
