@@ -58,11 +58,12 @@ def new_recovery_code(user: User) -> str:
 
 def issue_staff_code(district, staff, user: User) -> str:
     """A one-time code for a participant who asked district staff; recorded in the audit log, and
-    the person is told at their next sign-in. Never for someone with a role or an admin: their
-    accounts open more than their own input."""
-    from codesign.districts.models import Membership
+    the person is told at their next sign-in. Never for someone with a role beyond participant,
+    or an admin: their accounts open more than their own input."""
+    from codesign.districts.models import Membership, Role
 
-    if user.is_admin or db.session.scalar(db.select(Membership.id).where(Membership.user_id == user.id).limit(1)):
+    if user.is_admin or db.session.scalar(db.select(Membership.id).where(
+            Membership.user_id == user.id, Membership.role != Role.PARTICIPANT).limit(1)):
         raise RecoveryError("has_role", "login")
     code = _new_code(2, 5)
     now = utcnow()

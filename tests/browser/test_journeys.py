@@ -12,6 +12,10 @@
 4. A board member opens the review, the packet to print, and downloads the packet as a PDF.
 5. The same by keyboard alone: every control reached by Tab, focus always visible, the skip
    link works, and Tab goes through a page and out again (no trap).
+6. Locked out and back in the loop: staff give a parent with no email a one-time code by
+   phone, she chooses a new password and sees, in Spanish, what happened while she was away;
+   another registers in Arabic with an email, keeps her recovery code, chooses her emails,
+   follows a proposal, and later gets back in with the code (which then stops working).
 """
 from __future__ import annotations
 
@@ -436,4 +440,122 @@ def test_a_facilitator_schedules_prints_the_arabic_kit_and_records_the_session(
     page.goto("/d/riverside/proposals/1/comments/?language=ar")
     said_here = page.locator("article", has_text="لماذا تحتفظون ببيانات الحضور").first
     assert said_here.locator(f"a[href='{session_path}']").inner_text() == title
+    check_accessibility(page)
+
+
+# ---------------------------------------------------------------- 6. locked out, then back in the loop
+
+def test_locked_out_without_email_staff_give_a_code_and_she_sees_what_happened_meanwhile(
+        app, page, demo_data, check_accessibility):
+    """lucia has no email and forgot her password: she phones the district; staff give her a
+    one-time code; she chooses a new password with it (and keeps the new recovery code she is
+    shown); the header says what happened while she was away; she follows a notice to what
+    changed, marks them read, and her old password no longer works."""
+    from tests.browser.conftest import sign_in
+
+    sign_in(page, "staff", "codesign-demo")
+    page.goto("/d/riverside/reset-codes")
+    page.locator("#login").fill("lucia")
+    page.locator("form.stacked button.primary").click()
+    staff_code = page.locator(".recovery-code code").inner_text().strip()
+    assert staff_code
+    check_accessibility(page)
+    page.context.clear_cookies()  # staff's session ends; lucia is on her own phone
+    # She finds the way from the sign-in page.
+    page.goto("/login")
+    page.locator("a[href='/recover']").click()
+    page.wait_for_selector("#code")
+    page.locator("#login").fill("lucia")
+    page.locator("#code").fill(staff_code)
+    page.locator("#new_password").fill("mi-nueva-clave-2026")
+    page.locator("#confirm").fill("mi-nueva-clave-2026")
+    page.locator("form.stacked button.primary").click()
+    page.wait_for_selector(".recovery-code code")
+    assert page.locator(".flash--success").count() == 1
+    check_accessibility(page)
+    # Signed in, in Spanish; the header counts what she has not read.
+    page.locator("a.button").first.click()
+    assert page.locator("html").get_attribute("lang") == "es"
+    unread = page.locator("a[href='/account/notifications']")
+    assert "1" in unread.first.inner_text()
+    unread.first.click()
+    page.wait_for_selector(".notification--unread")
+    check_accessibility(page)
+    page.locator(".notification--unread a").first.click()
+    page.wait_for_url("**/changes")
+    check_accessibility(page)
+    page.goto("/account/notifications")
+    page.locator("form[action='/account/notifications/read'] button").click()
+    page.wait_for_selector(".notification--unread", state="detached")
+    assert page.locator("ul.notifications li").count() >= 2
+    assert page.locator("a[href='/account/notifications']").first.inner_text().strip() == "Notificaciones"
+    # The staff code worked once; her old password no longer works; the new one does.
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.locator("#login").fill("lucia")
+    page.locator("#password").fill("codesign-demo")
+    page.locator("button.primary").click()
+    page.wait_for_selector(".form-errors")
+    sign_in(page, "lucia", "mi-nueva-clave-2026")
+
+
+def test_she_registers_with_an_email_keeps_her_recovery_code_chooses_emails_and_later_uses_the_code(
+        app, page, demo_data, check_accessibility):
+    """In Arabic (right to left): registering shows a recovery code once; on her account page
+    she chooses a weekly summary of new versions; she follows a proposal; months later, password
+    forgotten, the code she wrote down lets her in, and she is shown the next one."""
+    from codesign.accounts.models import User
+    from codesign.extensions import db
+    from codesign.notifications.models import EmailHow
+
+    page.goto("/register")
+    page.locator(".language-switcher button[value='ar']").click()
+    page.wait_for_selector("html[lang='ar'][dir='rtl']")
+    page.locator("input[name='age_13_or_older'][value='yes']").check()
+    page.locator("#username").fill("um_yusuf")
+    page.locator("#email").fill("um.yusuf@example.net")
+    page.locator("#password").fill("kalimat-sirr-2026")
+    page.locator("#confirm").fill("kalimat-sirr-2026")
+    page.locator("input[name='stakeholder_group'][value='family']").check()
+    page.locator("#preferred_locale").select_option("ar")
+    page.locator("form.stacked button.primary").click()
+    code = page.locator(".recovery-code code").inner_text().strip()
+    assert code
+    check_accessibility(page)
+    # Her email choices.
+    page.goto("/account")
+    page.locator("input[name='new_version'][value='weekly']").check()
+    page.locator("input[name='decided'][value='now']").check()
+    check_accessibility(page)
+    page.locator("form[action='/account/email'] button").click()
+    page.wait_for_selector(".flash--success")
+    assert page.locator("input[name='new_version'][value='weekly']").is_checked()
+    # She follows the climate survey proposal.
+    page.goto("/d/riverside/proposals/2/")
+    page.locator("form#follow button").click()
+    page.wait_for_selector("form#follow input[name='follow'][value='0']", state="attached")
+    check_accessibility(page)
+    # Password forgotten: the code she kept.
+    page.context.clear_cookies()
+    page.goto("/recover")
+    page.locator("#login").fill("um_yusuf")
+    page.locator("#code").fill(code)
+    page.locator("#new_password").fill("kalimat-jadida-2026")
+    page.locator("#confirm").fill("kalimat-jadida-2026")
+    page.locator("form.stacked button.primary").click()
+    next_code = page.locator(".recovery-code code").inner_text().strip()
+    assert next_code and next_code != code
+    with app.app_context():
+        person = db.session.scalar(sa.select(User).where(User.username == "um_yusuf"))
+        assert (person.email_new_version, person.email_decided, person.email_answered) == (
+            EmailHow.WEEKLY, EmailHow.NOW, EmailHow.OFF)
+    # The used code no longer works.
+    page.context.clear_cookies()
+    page.goto("/recover")
+    page.locator("#login").fill("um_yusuf")
+    page.locator("#code").fill(code)
+    page.locator("#new_password").fill("otra-clave-larga-2026")
+    page.locator("#confirm").fill("otra-clave-larga-2026")
+    page.locator("form.stacked button.primary").click()
+    page.wait_for_selector(".field--invalid")
     check_accessibility(page)

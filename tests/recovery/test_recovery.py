@@ -97,7 +97,7 @@ def test_staff_give_a_one_time_code_recorded_and_told_at_next_sign_in(app, make_
     from codesign.districts.models import Role
 
     make_open_proposal()
-    make_user("maria")
+    make_user("maria", roles={district_named(app): [Role.PARTICIPANT]})  # registered from the district's page
     make_user("helper", roles={district_named(app): [Role.FACILITATOR]})
     staff = Browser(app.test_client())
     staff.sign_in("staff")
