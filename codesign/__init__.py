@@ -257,7 +257,7 @@ def _register_request_hooks(app: Flask) -> None:
         }
 
     from codesign.db import utcnow
-    from codesign.forms import error_anchor, error_focus
+    from codesign.forms import csrf_input, error_anchor, error_focus
     from codesign.i18n import content_span, language_label
     from codesign.richtext import render_markdown
     from codesign.text import isolated, machine_time
@@ -270,6 +270,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.globals["language_label"] = language_label
     app.jinja_env.globals["error_focus"] = error_focus
     app.jinja_env.globals["error_anchor"] = error_anchor
+    app.jinja_env.globals["csrf_input"] = csrf_input
     app.jinja_env.globals.update(
         current_path=lambda: request.full_path.rstrip("?"),
         locale_name=locale_name,
