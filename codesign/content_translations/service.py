@@ -77,6 +77,16 @@ def translations_of(proposal_id: int, locale: str) -> dict[str, ProposalTranslat
         ProposalTranslation.proposal_id == proposal_id, ProposalTranslation.locale == locale))}
 
 
+def translated_titles(proposal_ids, locales) -> dict[tuple[int, str], str]:
+    """Proposal titles the district translated, by (proposal id, locale), for lists that name
+    proposals in their readers' languages (notifications, their emails): one query, however
+    many (and even for none, so a page costs the same whatever it lists)."""
+    return {(proposal_id, locale): text for proposal_id, locale, text in db.session.execute(
+        db.select(ProposalTranslation.proposal_id, ProposalTranslation.locale, ProposalTranslation.text).where(
+            ProposalTranslation.field == "title", ProposalTranslation.proposal_id.in_(set(proposal_ids)),
+            ProposalTranslation.locale.in_(set(locales)))) if text.strip()}
+
+
 def localize(proposal: Proposal, version: ProposalVersion, locale: str, original: str) -> Localized:
     """The version's texts in the reader's language where translated, else the original."""
     if locale == original:

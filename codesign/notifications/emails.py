@@ -90,7 +90,8 @@ class Item:
 
     notification: Notification
     user: object
-    title: str
+    title: str  # in the person's language if the district translated it
+    title_lang: str  # the language the title is in
     slug: str
     timezone: str
     content_lang: str  # the district's language, which its own words are in
@@ -162,10 +163,11 @@ def _claim(now: datetime, limit: int) -> list[int]:
 
 
 def _load(ids: list[int]) -> list[Item]:
-    """The claimed notifications with their people, titles and what each email says: four
-    queries for a batch of any size."""
+    """The claimed notifications with their people, titles (in each person's language where the
+    district translated them) and what each email says: five queries for a batch of any size."""
     from codesign.accounts.models import User
     from codesign.comments.models import Comment
+    from codesign.content_translations.service import translated_titles
     from codesign.districts.models import District
     from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
     from codesign.responselog.models import EntryComment, ResponseEntry
@@ -188,8 +190,10 @@ def _load(ids: list[int]) -> list[Item]:
         .where(EntryComment.entry_id.in_(entry_ids)).group_by(EntryComment.entry_id, Comment.author_id))}
     versions = {version.id: version for version in db.session.scalars(
         sa.select(ProposalVersion).where(ProposalVersion.id.in_(version_ids)))}
+    titles = translated_titles({n.proposal_id for n, *_rest in rows}, {row[1].preferred_locale for row in rows})
     items = []
     for notification, user, title, slug, timezone, content_lang, proposal in rows:
+        translated = titles.get((notification.proposal_id, user.preferred_locale))
         details = {"proposal": proposal}
         if notification.kind == NotificationKind.ANSWERED:
             details["entry"] = entries.get(notification.subject_id)
@@ -200,7 +204,9 @@ def _load(ids: list[int]) -> list[Item]:
                    and (notification.kind != NotificationKind.ANSWERED
                         or getattr(details["entry"], "sequence", None) is not None)
                    and (notification.kind != NotificationKind.NEW_VERSION or details["version"] is not None))
-        items.append(Item(notification, user, title or "", slug, timezone, content_lang, visible, details))
+        items.append(Item(notification, user, translated or title or "",
+                          user.preferred_locale if translated else content_lang, slug, timezone, content_lang,
+                          visible, details))
     return items
 
 
@@ -256,7 +262,7 @@ def _notice(item: Item) -> dict:
     proposal = details["proposal"]
     closes = proposal.comment_closes_at
     return dict(
-        kind=notification.kind.value, title=item.title, entry=entry, count=details.get("count", 0),
+        kind=notification.kind.value, title=item.title, title_lang=item.title_lang, entry=entry, count=details.get("count", 0),
         version=details.get("version"), proposal=proposal, content_lang=item.content_lang,
         closes_on=_moment(closes, item.timezone, item.user.preferred_locale) if closes else "",
         url=url_for(endpoint, **values, _external=True), link_text=_link_text(notification.kind),

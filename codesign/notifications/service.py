@@ -116,14 +116,18 @@ class Shown:
     """A notification with what it links to: the proposal's title, and the entry's number."""
 
     notification: Notification
-    title: str
+    title: str  # in the reader's language if the district translated it
+    title_lang: str | None  # that language, or None for the district's own
     sequence: int | None  # of the log entry that answered (answered only)
     version_number: int | None  # new_version only
     closes_at: datetime | None  # closing_soon only
 
 
 def notifications_of(user) -> list[Shown]:
-    """The person's newest notifications, with titles: three queries, however many."""
+    """The person's newest notifications, with titles in the reader's language where the district
+    translated them: four queries, however many."""
+    from codesign.content_translations.service import translated_titles
+    from codesign.i18n import current_locale_code
     from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
     from codesign.responselog.models import ResponseEntry
 
@@ -140,7 +144,10 @@ def notifications_of(user) -> list[Shown]:
                                         .where(ResponseEntry.id.in_(entries))).all())
     numbers = dict(db.session.execute(sa.select(ProposalVersion.id, ProposalVersion.number)
                                       .where(ProposalVersion.id.in_(versions))).all())
-    return [Shown(n, title, sequences.get(n.subject_id) if n.kind == NotificationKind.ANSWERED else None,
+    locale = current_locale_code()
+    titles = translated_titles({n.proposal_id for n, _t, _c in rows}, [locale])
+    return [Shown(n, titles.get((n.proposal_id, locale), title),
+                  locale if (n.proposal_id, locale) in titles else None, sequences.get(n.subject_id) if n.kind == NotificationKind.ANSWERED else None,
                   numbers.get(n.subject_id) if n.kind == NotificationKind.NEW_VERSION else None,
                   closes if n.kind == NotificationKind.CLOSING_SOON else None) for n, title, closes in rows]
 

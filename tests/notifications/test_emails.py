@@ -393,3 +393,36 @@ def test_closing_soon_and_the_decision_by_email_with_the_date_and_the_decision_i
     text = decided.get_body(("plain",)).get_content()
     assert "Aprobada" in text and "Se guarda un año." in text
     assert f"http://localhost/d/riverside/proposals/{proposal_id}/" in text
+
+
+def test_the_title_is_in_her_language_where_the_district_translated_it(app, make_open_proposal, make_user):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.content_translations.models import ProposalTranslation
+    from codesign.content_translations.service import source_hash
+    from codesign.notifications.service import follow
+
+    proposal_id = make_open_proposal()
+    make_user("lucia", email="lucia@example.net", locale="es")
+    make_user("amal", email="amal@example.net", locale="ar")
+    for name in ("lucia", "amal"):
+        _choose(app, name, new_version="now")
+    with app.test_request_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        title = proposal.current_version.title
+        db.session.add(ProposalTranslation(proposal_id=proposal_id, locale="es", field="title",
+                                           text="Panel de asistencia", source_hash=source_hash(title),
+                                           source_version=1))
+        for name in ("lucia", "amal"):
+            follow(find_user_by_login(name), proposal_id)
+        _new_version(proposal)
+    assert _send_due(app)["sent"] == 2
+    with app.app_context():
+        sent = {m["To"]: m for m in outbox()}
+    spanish = sent["lucia@example.net"]
+    assert "Panel de asistencia" in spanish["Subject"]
+    assert '<span lang="es" dir="auto">Panel de asistencia</span>' in spanish.get_body(("html",)).get_content()
+    assert title in sent["amal@example.net"].get_body(("plain",)).get_content()  # no Arabic title: the original
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    page = lucia.get("/account/notifications").get_data(as_text=True)
+    assert '<span lang="es" dir="auto">Panel de asistencia</span>' in page and title not in page
