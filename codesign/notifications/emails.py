@@ -36,7 +36,6 @@ from codesign.notifications.models import (
     NotificationKind,
     email_choice_column,
 )
-from codesign.text import isolated
 
 BATCH = 50
 MAX_ATTEMPTS = 6
@@ -276,7 +275,9 @@ def _moment(moment: datetime, timezone: str, locale: str) -> str:
 
 
 def _subject(item: Item) -> str:
-    kind, title = item.notification.kind, isolated(item.title)  # its own direction inside our sentence
+    # (Not isolated here as in the body: Python's header folding can drop a space between
+    # encoded words around isolates; the quotes set the title apart.)
+    kind, title = item.notification.kind, item.title
     if kind == NotificationKind.NEW_VERSION:
         return _("“%(title)s” has a new version", title=title)
     if kind == NotificationKind.CLOSING_SOON:
