@@ -200,6 +200,17 @@ def _register_request_hooks(app: Flask) -> None:
     )
 
     @app.before_request
+    def choose_language_before_writing():
+        """A signed-in person's form post commits, then says how it went: choosing the language
+        now (the district and the person are loaded already) spares reloading both after the
+        commit expired them. (Not before signing in or registering: the person's own language
+        applies from then on.)"""
+        if request.method == "POST" and current_user.is_authenticated:
+            from flask_babel import get_locale
+
+            get_locale()
+
+    @app.before_request
     def notice_tampered_session():
         if request.environ.get("codesign.session_tampered"):
             flash(_("Your sign-in could not be checked, so you were signed out. Please sign in again."),

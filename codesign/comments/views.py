@@ -126,8 +126,9 @@ def filter_choices() -> dict:
     }
 
 
-def _back_to_proposal(proposal, anchor="comments"):
-    return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#" + anchor, code=303)
+def _back_to_proposal(proposal_id: int, anchor="comments"):
+    """(By its number: after a commit, reading proposal.id would load the proposal again.)"""
+    return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#" + anchor, code=303)
 
 
 @bp.route("/")
@@ -167,7 +168,7 @@ def create(proposal_id: int):
                 flash(held_message(comment), "warning")
             else:
                 flash(_("Thank you. Your comment is posted."), "success")
-            return _back_to_proposal(proposal, f"comment-{comment.id}")
+            return _back_to_proposal(proposal_id, f"comment-{comment.id}")
     # Show the form again with what the person typed and what to fix; nothing is lost.
     from codesign.proposals.views import proposal_page
 
@@ -280,7 +281,7 @@ def metoo(proposal_id: int, comment_id: int):
             flash(COMMENT_ERRORS[error.code], "error")
         else:
             flash(_("Noted: you agree with this comment."), "success")
-    return _back_to_proposal(proposal, f"comment-{comment.id}")
+    return _back_to_proposal(proposal_id, f"comment-{comment_id}")
 
 
 @bp.route("/<int:comment_id>/answer", methods=["POST"])

@@ -14,8 +14,8 @@ def district_scoped(blueprint: Blueprint) -> Blueprint:
 
     @blueprint.url_defaults
     def add_district(endpoint, values):
-        if "district_slug" not in values and getattr(g, "district", None) is not None:
-            values["district_slug"] = g.district.slug
+        if "district_slug" not in values and g.get("district_slug") is not None:
+            values["district_slug"] = g.district_slug  # (no query: g.district may be expired)
 
     return blueprint
 

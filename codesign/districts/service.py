@@ -34,6 +34,7 @@ def load_district_or_404(slug: str) -> District:
     if district is None:
         abort(404)
     g.district = district
+    g.district_slug = district.slug  # for links made after a commit has expired the district
     return district
 
 

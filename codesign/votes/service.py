@@ -15,11 +15,12 @@ class VoteError(Exception):
         self.code = code
 
 
-def record_vote(proposal: Proposal, user, stance: Stance) -> Vote:
+def record_vote(proposal: Proposal, user, stance: Stance) -> None:
     """Set the person's stance on the current version; a second vote changes the first.
 
     One statement (INSERT ... ON CONFLICT DO UPDATE) so that two requests at once still
-    leave exactly one vote.
+    leave exactly one vote. (Nothing is read back: after the commit that would reload the
+    proposal, the person and the vote; `vote_of` gives it to whoever needs it.)
     """
     if not proposal.is_open_for_input() or proposal.current_version_id is None:
         raise VoteError("closed")
@@ -41,7 +42,6 @@ def record_vote(proposal: Proposal, user, stance: Stance) -> Vote:
 
     follow(user, proposal.id)  # voting follows the proposal
     db.session.commit()
-    return vote_of(proposal.current_version_id, user)
 
 
 def vote_of(version_id: int | None, user) -> Vote | None:

@@ -61,4 +61,4 @@ def vote(proposal_id: int):
         flash(VOTE_ERRORS[error], "error")
     else:
         flash(_("Your vote is saved. You can change it while the proposal is open."), "success")
-    return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#vote", code=303)
+    return redirect(url_for("proposals.show", proposal_id=proposal_id) + "#vote", code=303)
