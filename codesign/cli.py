@@ -275,8 +275,8 @@ def send_email_command():
 
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         counts = send_all_due()
-    click.echo(f"{counts['sent']} notification emails sent, {counts['failed']} failed (tried again later), "
-               f"{counts['skipped']} no longer wanted.")
+    click.echo(f"{counts['sent']} notification emails sent, {counts['failed']} failed and "
+               f"{counts['later']} not tried after that (both tried again later), {counts['skipped']} no longer wanted.")
 
 
 @click.command("two-factor-off")

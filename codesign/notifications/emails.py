@@ -38,6 +38,7 @@ from codesign.notifications.models import (
 )
 
 BATCH = 50
+AFTER_RESPONSE_BATCH = 10  # a worker sends no more than this after a response; the job sends the rest
 MAX_ATTEMPTS = 6
 LEASE = timedelta(minutes=15)
 
@@ -72,7 +73,7 @@ def send_after_response(response):
         def send_now():
             with app.test_request_context(base_url=base_url):
                 try:
-                    send_due()
+                    send_due(limit=AFTER_RESPONSE_BATCH)
                 except Exception:  # `flask send-email` will try again
                     app.logger.exception("Sending notification emails after a response failed")
                     db.session.rollback()
@@ -99,13 +100,13 @@ class Item:
 
 
 def send_due(now: datetime | None = None, limit: int = BATCH) -> dict[str, int]:
-    """Send one batch of due emails; {"sent", "failed", "skipped"} counts. Needs a request
-    context for its links (the CLI makes one for PUBLIC_URL)."""
+    """Send one batch of due emails; counts of those "sent", "failed", "skipped" (no longer
+    wanted) and left for "later" (after a failure the batch stops: the mail server is in
+    trouble). Needs a request context for its links (the CLI makes one for PUBLIC_URL)."""
     now = now or utcnow()
     ids = _claim(now, limit)
-    counts = {"sent": 0, "failed": 0, "skipped": 0}
     if not ids:
-        return counts
+        return {"sent": 0, "failed": 0, "skipped": 0, "later": 0}
     items = _load(ids)
     sent, failed, skipped = [], [], []
     single, weekly = [], defaultdict(list)
@@ -117,12 +118,18 @@ def send_due(now: datetime | None = None, limit: int = BATCH) -> dict[str, int]:
             weekly[item.user.id].append(item)
         else:
             single.append(item)
-    for item in single:
-        (sent if _send(_single_message, item) else failed).append(item.notification)
-    for group in weekly.values():
-        (sent if _send(_summary_message, group) else failed).extend(item.notification for item in group)
-    _record(now, sent, failed, skipped)
-    return {"sent": len(sent), "failed": len(failed), "skipped": len(skipped)}
+    waiting = [(_single_message, item, [item.notification]) for item in single] + [
+        (_summary_message, group, [item.notification for item in group]) for group in weekly.values()]
+    later = []
+    for make_message, what, notifications in waiting:
+        if failed:  # the mail server is in trouble: the rest wait for the next try, and no worker
+            later.extend(notifications)  # waits out a timeout for each of them
+        elif _send(make_message, what):
+            sent.extend(notifications)
+        else:
+            failed.extend(notifications)
+    _record(now, sent, failed, skipped, later)
+    return {"sent": len(sent), "failed": len(failed), "skipped": len(skipped), "later": len(later)}
 
 
 def _send(make_message, what) -> bool:
@@ -138,13 +145,13 @@ def _send(make_message, what) -> bool:
 
 def send_all_due(now: datetime | None = None, *, most: int = 200) -> dict[str, int]:
     """Send batches until nothing is due (at most `most` batches a run)."""
-    totals = {"sent": 0, "failed": 0, "skipped": 0}
+    totals = {"sent": 0, "failed": 0, "skipped": 0, "later": 0}
     for _batch in range(most):
         counts = send_due(now)
         for key, value in counts.items():
             totals[key] += value
-        if not any(counts.values()):
-            break
+        if not any(counts.values()) or counts["failed"]:
+            break  # nothing more, or the mail server is in trouble: the next run tries again
     return totals
 
 
@@ -209,8 +216,9 @@ def _load(ids: list[int]) -> list[Item]:
     return items
 
 
-def _record(now: datetime, sent: list, failed: list, skipped: list) -> None:
-    """Note what happened to a batch: a few UPDATEs, however large it was."""
+def _record(now: datetime, sent: list, failed: list, skipped: list, later: list) -> None:
+    """Note what happened to a batch: a few UPDATEs, however large it was. Emails not tried
+    (`later`) are due again with the first retry, their tries not counted."""
     def update(notifications, **values):
         if notifications:
             db.session.execute(sa.update(Notification).where(Notification.id.in_([n.id for n in notifications]))
@@ -218,6 +226,7 @@ def _record(now: datetime, sent: list, failed: list, skipped: list) -> None:
 
     update(sent, emailed_at=now, email_due_at=None)
     update(skipped, email_due_at=None)
+    update(later, email_due_at=now + retry_after(1))
     by_attempts = defaultdict(list)
     for notification in failed:
         by_attempts[notification.email_attempts + 1].append(notification)

@@ -141,7 +141,7 @@ def test_a_new_version_is_emailed_with_what_changed_in_arabic_right_to_left(app,
         proposal = db.session.get(Proposal, proposal_id)
         follow(find_user_by_login("amal"), proposal_id)
         _new_version(proposal)
-    assert _send_due(app) == {"sent": 1, "failed": 0, "skipped": 0}
+    assert _send_due(app) == {"sent": 1, "failed": 0, "skipped": 0, "later": 0}
     with app.app_context():
         [message] = outbox()
     html = message.get_body(("html",)).get_content()
@@ -208,7 +208,7 @@ def test_weekly_summary_gathers_a_week_in_one_email(app, make_open_proposal, mak
         proposals.record_decision(proposal, Decision.ADOPTED, note="Adopted as revised.", confirm_open_comments=True)
         summary_at = emails.next_summary_at(utcnow())
     assert summary_at.weekday() == 0 and summary_at.hour == 16 and summary_at > utcnow()
-    assert _send_due(app) == {"sent": 0, "failed": 0, "skipped": 0}  # waits for the summary
+    assert _send_due(app) == {"sent": 0, "failed": 0, "skipped": 0, "later": 0}  # waits for the summary
     assert _send_due(app, summary_at + timedelta(seconds=1))["sent"] == 2  # two notices, one email
     with app.app_context():
         [message] = outbox()
@@ -426,3 +426,37 @@ def test_the_title_is_in_her_language_where_the_district_translated_it(app, make
     lucia.sign_in("lucia")
     page = lucia.get("/account/notifications").get_data(as_text=True)
     assert '<span lang="es" dir="auto">Panel de asistencia</span>' in page and title not in page
+
+
+def test_when_the_mail_server_is_down_a_batch_stops_at_the_first_failure(app, make_open_proposal, make_user,
+                                                                         monkeypatch):
+    """No worker waits out a timeout for each email: the rest wait for the next try, their tries
+    not counted."""
+    import codesign.mail
+    from codesign.accounts.service import find_user_by_login
+    from codesign.notifications.service import follow
+
+    proposal_id = make_open_proposal()
+    for n in range(3):
+        make_user(f"p{n}", email=f"p{n}@example.net")
+        _choose(app, f"p{n}", new_version="now")
+    tries = []
+
+    def refuse(message):
+        tries.append(message["To"])
+        raise TimeoutError("mail server not answering")
+
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+    monkeypatch.setattr(codesign.mail, "_send_smtp", refuse)
+    with app.test_request_context():
+        for n in range(3):
+            follow(find_user_by_login(f"p{n}"), proposal_id)
+        _new_version(db.session.get(Proposal, proposal_id))
+    now = utcnow()
+    assert _send_due(app, now) == {"sent": 0, "failed": 1, "skipped": 0, "later": 2} and len(tries) == 1
+    with app.app_context():
+        states = sorted(db.session.execute(sa.select(Notification.email_attempts, Notification.email_due_at)))
+    assert [attempts for attempts, _due in states] == [0, 0, 1]
+    assert all(due >= now + timedelta(minutes=5) for _attempts, due in states)
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "memory")  # back: all three go
+    assert _send_due(app, now + timedelta(minutes=6))["sent"] == 3
