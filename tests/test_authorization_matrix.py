@@ -74,6 +74,10 @@ accounts.account                        GET     login  ok     ok     ok     ok  
 accounts.change_password                GET     login  ok     ok     ok     ok     ok     ok     ok
 accounts.change_password                POST    login  bad    bad    bad    bad    bad    bad    bad
 accounts.email_preferences              POST    login  ok     ok     ok     ok     ok     ok     ok
+accounts.email_address                  POST    login  ok     ok     ok     ok     ok     ok     ok
+accounts.confirm_email                  GET     ok     ok     ok     ok     ok     ok     ok     ok
+accounts.confirm_email                  POST    login  ok     ok     ok     ok     ok     ok     ok
+accounts.remove_email                   POST    login  ok     ok     ok     ok     ok     ok     ok
 accounts.login                          GET     ok     ok     ok     ok     ok     ok     ok     ok
 accounts.login                          POST    bad    ok     ok     ok     ok     ok     ok     ok
 accounts.logout                         POST    login  ok     ok     ok     ok     ok     ok     ok
@@ -276,6 +280,10 @@ ACCOUNT_ROWS = {("twofactor.setup", "GET"), ("twofactor.setup", "POST")}
 # URL values for a row, where a row must not act on the objects other rows read (see module
 # docstring), or where a parameter means different things on different routes.
 TARGETS = {
+    # The link that confirms a new email (a bystander's): anyone holding it may confirm, signed in
+    # or not (signed out, they are sent to sign in after it).
+    ("accounts.confirm_email", "GET"): {"token": "email_token"},
+    ("accounts.confirm_email", "POST"): {"token": "email_token"},
     ("notifications.unsubscribe", "GET"): {"token": "unsubscribe_token"},
     ("notifications.unsubscribe", "POST"): {"token": "unsubscribe_token"},
     ("proposals.review", "POST"): {"proposal_id": "spare_proposal_id"},
@@ -431,6 +439,7 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
     response = surveys.enter_paper_response(survey, staff, parsed, language="en", group=StakeholderGroup.FAMILY)
     answer_id = db.session.scalar(sa.select(SurveyAnswer.id).where(SurveyAnswer.response_id == response.id))
 
+    from codesign.accounts.service import email_confirmation_token
     from codesign.notifications.models import Notification, NotificationKind
     from codesign.notifications.service import unsubscribe_token
     from codesign.recovery.service import reset_link_token
@@ -456,6 +465,7 @@ def _populate(district, *, staff, author, org_a_facilitators, org_b_facilitators
         "export_table": "comments", "review_table": "participation",
         "token": reset_link_token(user(bystander)),
         "notification_id": notice.id,  # the author's
+        "email_token": email_confirmation_token(user(bystander), "bystander.new@example.org"),
         "unsubscribe_token": unsubscribe_token(author, "answered"),  # from an email to the author  # a genuine emailed reset link (of someone else)
     }
 

@@ -204,6 +204,7 @@ FIELDS = _fields(
     Field("typed.recover.code", _nfc_strip, single_line=True, max_len=64, accepted=422),
     Field("typed.staffcode.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
     Field("typed.recover.email", _nfc_strip, single_line=True, max_len=254, accepted=303),
+    Field("typed.account.email", _nfc_strip, single_line=True, max_len=254, accepted=303),
     Field("typed.register.email", _nfc_strip, single_line=True, accepted=422),
     Field("typed.register.display_name", _nfc_strip, single_line=True, max_len=80, accepted=422),
     Field("typed.roles.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
@@ -231,6 +232,7 @@ FORM_TEXT_FIELDS = {
     "codesign.recovery.forms.RecoverForm.code": "typed.recover.code",
     "codesign.recovery.forms.StaffCodeForm.login": "typed.staffcode.login",
     "codesign.recovery.forms.EmailLinkForm.email": "typed.recover.email",
+    "codesign.accounts.forms.EmailAddressForm.email": "typed.account.email",
     "codesign.accounts.forms.RegisterForm.website": "not text anyone reads: the honeypot, never stored",
     "codesign.accounts.forms.RegisterForm.username": "typed.register.username",
     "codesign.accounts.forms.RegisterForm.email": "typed.register.email",
@@ -825,6 +827,10 @@ def build_slice(world: World, index: int, key: str) -> None:
             {"login": t("typed.recover.login"), "code": t("typed.recover.code"), "new_password": "password123",
              "confirm": "password123"}))
         world.submit(key, ["typed.recover.email"], anonymous, "/recover/email", {"email": t("typed.recover.email")})
+        participant = world.agents.get(("participant", key))
+        if participant is not None:  # a new address for their account (a link goes to it)
+            world.submit(key, ["typed.account.email"], participant, "/account/email-address",
+                         {"email": t("typed.account.email")})
         world.capture("reset-code-error", key, world.submit(key, ["typed.staffcode.login"], staff, f"{D}/reset-codes",
                                                             {"login": t("typed.staffcode.login")}))
         world.capture("register-error", key, world.submit(

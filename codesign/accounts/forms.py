@@ -139,6 +139,22 @@ class ChangePasswordForm(Form):
     )
 
 
+class EmailAddressForm(Form):
+    """Add or change the account's email: a link sent to it confirms it."""
+
+    email = EmailField(
+        _l("Email"),
+        description=_l("We send a link to it; the address is yours once you open it."),
+        validators=[
+            required(),
+            length(max=EMAIL_MAX),
+            Email(message=_l("Enter an email address like name@example.org.")),
+        ],
+        filters=[strip_filter],
+        render_kw={"autocomplete": "email"},
+    )
+
+
 def _email_how(label):
     return RadioField(label, choices=options(EMAIL_HOW_LABELS.items()), validators=[choice_required()])
 

@@ -1,6 +1,8 @@
 """Account state changes: registration, authentication, passwords and sessions."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
@@ -167,3 +169,80 @@ def set_preferred_locale(user: User, code: str) -> None:
         db.session.commit()
 
 
+
+
+# ---------------------------------------------------------------- the account's email address
+
+EMAIL_LINK_LIFETIME = timedelta(hours=24)
+_EMAIL_SALT = "codesign.confirm-email"
+
+
+def email_confirmation_token(user: User, email: str) -> str:
+    """A signed link token that sets this address on this account; it carries the address the
+    account had, so it works once (and not after any other change of address)."""
+    from codesign.security import signed_token
+
+    return signed_token(_EMAIL_SALT, {"u": user.id, "e": email, "was": user.email or ""})
+
+
+def email_change_of(token: str) -> tuple[User, str] | None:
+    """(account, new address) of a genuine, unexpired, unused link; None otherwise."""
+    from codesign.security import read_signed_token
+
+    data = read_signed_token(_EMAIL_SALT, token, EMAIL_LINK_LIFETIME)
+    if data is None or not isinstance(data.get("e"), str):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.erased_at is not None or (user.email or "") != data.get("was"):
+        return None
+    return user, data["e"]
+
+
+def send_email_confirmation(user: User, email: str) -> None:
+    """Email the new address a link that confirms it, in the person's language; sent after the
+    response (nothing about other accounts is said or looked up here)."""
+    from flask import render_template, url_for
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from codesign import mail
+
+    email = normalize_email(email)
+    with force_locale(user.preferred_locale):
+        subject = _("Confirm your email for Codesign")
+        context = dict(user=user, subject=subject, email=email,
+                       url=url_for("accounts.confirm_email", token=email_confirmation_token(user, email),
+                                   _external=True),
+                       hours=int(EMAIL_LINK_LIFETIME.total_seconds() // 3600))
+        text = render_template("accounts/email/confirm_email.txt", **context)
+        html = render_template("accounts/email/confirm_email.html", **context)
+    mail.send_after_response(mail.build_message(email, subject, text, html, language=user.preferred_locale))
+
+
+def confirm_email(user: User, email: str) -> None:
+    """Set the confirmed address (AccountError "email_taken" if another account has it since)."""
+    from codesign.audit.service import record as audit
+
+    email = normalize_email(email)
+    if db.session.scalar(db.select(User.id).where(User.email == email, User.id != user.id)):
+        raise AccountError("email", "email_taken")
+    had = bool(user.email)
+    user.email = email
+    audit("account.email_confirmed", f"user:{user.id}", after={"replaced": had}, actor=user)  # by its link
+    try:
+        db.session.commit()
+    except IntegrityError:  # another account took it at the same moment
+        db.session.rollback()
+        raise AccountError("email", "email_taken") from None
+
+
+def remove_email(user: User) -> None:
+    """No email any more: none is sent, so every email choice is off too."""
+    from codesign.audit.service import record as audit
+    from codesign.notifications.models import NotificationKind, email_choice_column
+
+    user.email = None
+    for kind in NotificationKind:
+        setattr(user, email_choice_column(kind), EmailHow.OFF)
+    audit("account.email_removed", f"user:{user.id}")
+    db.session.commit()

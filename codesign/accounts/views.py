@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from codesign.accounts import bp, service
 from codesign.accounts.forms import (
     ChangePasswordForm,
+    EmailAddressForm,
     EmailPreferencesForm,
     LoginForm,
     RegisterForm,
@@ -25,8 +26,8 @@ from codesign.accounts.forms import (
 from codesign.accounts.models import StakeholderGroup
 from codesign.accounts.sessions import start as start_session_clock
 from codesign.districts.service import district_for_registration, districts_with_roles
-from codesign.extensions import limiter
-from codesign.forms import add_error, flash_form_errors
+from codesign.extensions import limiter, per_person
+from codesign.forms import Form, add_error, flash_form_errors
 from codesign.i18n import current_locale_code, normalize_locale
 from codesign.twofactor.service import SECURED_ROLES
 from codesign.urls import safe_next_url
@@ -36,6 +37,9 @@ ACCOUNT_ERRORS = {
     "email_taken": _l("An account already uses that email. Sign in instead, or leave email empty."),
     "wrong_password": _l("Your current password is not right."),
     "no_email": _l("Your account has no email, so we cannot send you emails. You will still find answers under “What happened to my input”."),
+}
+ACCOUNT_ERRORS_CONFIRM = {
+    "email_taken": _l("Another account has used this email since. Choose another address on your account page."),
 }
 
 
@@ -168,7 +172,7 @@ def account():
     form = EmailPreferencesForm.of(current_user)
     roles = districts_with_roles(current_user._get_current_object())
     return render_template(
-        "accounts/account.html", roles=roles, email_form=form,
+        "accounts/account.html", roles=roles, email_form=form, address_form=EmailAddressForm(formdata=None),
         two_factor_eligible=current_user.is_admin or any(role in SECURED_ROLES for _district, role in roles),
     )
 
@@ -189,6 +193,57 @@ def email_preferences():
             flash(_("Your email choices are saved."), "success")
     else:
         flash_form_errors(form)
+    return redirect(url_for("accounts.account") + "#emails", code=303)
+
+
+@bp.route("/account/email-address", methods=["POST"])
+@login_required
+@per_person("5 per hour")
+def email_address():
+    """Add or change the account's email: a link to the new address confirms it."""
+    form = EmailAddressForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    elif service.normalize_email(form.email.data) == current_user.email:
+        flash(_("That is already your email."), "success")
+    else:
+        service.send_email_confirmation(current_user._get_current_object(), form.email.data)
+        flash(_("We sent a link to %(email)s. Open it within 24 hours to confirm the address; until then "
+                "nothing changes.", email=service.normalize_email(form.email.data)), "success")
+    return redirect(url_for("accounts.account") + "#emails", code=303)
+
+
+@bp.route("/account/email-address/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def confirm_email(token: str):
+    """The emailed link: a button confirms the address (mail programs that open links to check
+    them only GET, which changes nothing). It works once, for a day, signed in or not."""
+    change = service.email_change_of(token)
+    if change is None:
+        return render_template("accounts/confirm_email.html", expired=True), 410
+    user, email = change
+    form = Form()
+    error = None
+    if form.validate_on_submit():
+        try:
+            service.confirm_email(user, email)
+        except service.AccountError as failure:
+            error = ACCOUNT_ERRORS_CONFIRM[failure.code]
+        else:
+            flash(_("Your email is now %(email)s.", email=email), "success")
+            target = "accounts.account" if current_user.is_authenticated else "accounts.login"
+            return redirect(url_for(target), code=303)
+    return render_template("accounts/confirm_email.html", expired=False, email=email, form=form,
+                           error=error), 422 if error else 200
+
+
+@bp.route("/account/email-address/remove", methods=["POST"])
+@login_required
+def remove_email():
+    """Take the email off the account: no email is sent any more."""
+    if Form().validate_on_submit() and current_user.email:
+        service.remove_email(current_user._get_current_object())
+        flash(_("Your account has no email now, and we send you none."), "success")
     return redirect(url_for("accounts.account") + "#emails", code=303)
 
 

@@ -100,3 +100,28 @@ def test_stopping_emails_from_the_link_in_one(app, page, make_district, make_use
     page.goto("/unsubscribe/changed-on-the-way")
     assert page.locator("h1").count() == 1
     check_accessibility(page)
+
+
+@pytest.mark.parametrize("language", ["English", "العربية"])
+def test_confirming_a_new_email_from_its_link(app, page, make_district, make_user, check_accessibility, language):
+    """The page a "confirm your email" link opens, signed out: the button, then sign in; an old
+    or changed link says so."""
+    from codesign.accounts.service import email_confirmation_token, find_user_by_login
+
+    make_district()
+    make_user("amal", locale="ar")
+    with app.app_context():
+        token = email_confirmation_token(find_user_by_login("amal"), "amal@example.net")
+    _in_language(page, language)
+    page.goto(f"/account/email-address/confirm/{token}")
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.locator("main form button.primary").click()
+    page.wait_for_selector(".flash--success")
+    assert "/login" in page.url
+    check_accessibility(page)
+    page.goto(f"/account/email-address/confirm/{token}")  # used
+    assert page.locator("h1").count() == 1
+    check_accessibility(page)
+    with app.app_context():
+        assert find_user_by_login("amal").email == "amal@example.net"
