@@ -204,7 +204,7 @@ FIELDS = _fields(
     Field("typed.recover.code", _nfc_strip, single_line=True, max_len=64, accepted=422),
     Field("typed.staffcode.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
     Field("typed.recover.email", _nfc_strip, single_line=True, max_len=254, accepted=303),
-    Field("typed.account.email", _nfc_strip, single_line=True, max_len=254, accepted=303),
+    Field("typed.account.email", _nfc_strip, single_line=True, max_len=254, accepted=422),
     Field("typed.register.email", _nfc_strip, single_line=True, accepted=422),
     Field("typed.register.display_name", _nfc_strip, single_line=True, max_len=80, accepted=422),
     Field("typed.roles.login", _nfc_strip, single_line=True, max_len=254, accepted=422),
@@ -829,8 +829,9 @@ def build_slice(world: World, index: int, key: str) -> None:
         world.submit(key, ["typed.recover.email"], anonymous, "/recover/email", {"email": t("typed.recover.email")})
         participant = world.agents.get(("participant", key))
         if participant is not None:  # a new address for their account (a link goes to it)
-            world.submit(key, ["typed.account.email"], participant, "/account/email-address",
-                         {"email": t("typed.account.email")})
+            world.capture("account-email-error", key, world.submit(
+                key, ["typed.account.email"], participant, "/account/email-address",
+                {"email": t("typed.account.email")}))
         world.capture("reset-code-error", key, world.submit(key, ["typed.staffcode.login"], staff, f"{D}/reset-codes",
                                                             {"login": t("typed.staffcode.login")}))
         world.capture("register-error", key, world.submit(
@@ -970,6 +971,7 @@ SLICE_PLACES = [
     Place("my-data", "html", "participant", "/account/data/"),
     Place("login-error", "html"),
     Place("register-error", "html"),
+    Place("account-email-error", "html"),
     Place("roles-lookup", "html"),
     Place("district-home", "html", "anonymous", "/d/{district}/"),
     Place("district-privacy", "html", "anonymous", "/d/{district}/privacy"),

@@ -169,12 +169,18 @@ def logout():
 @login_required
 def account():
     """The signed-in person's account page."""
-    form = EmailPreferencesForm.of(current_user)
+    return _account_page(EmailAddressForm(formdata=None))
+
+
+def _account_page(address_form, status: int = 200):
+    """The account page; with an email address form that was refused, it shows what is wrong
+    beside what the person typed."""
     roles = districts_with_roles(current_user._get_current_object())
     return render_template(
-        "accounts/account.html", roles=roles, email_form=form, address_form=EmailAddressForm(formdata=None),
+        "accounts/account.html", roles=roles, email_form=EmailPreferencesForm.of(current_user),
+        address_form=address_form,
         two_factor_eligible=current_user.is_admin or any(role in SECURED_ROLES for _district, role in roles),
-    )
+    ), status
 
 
 @bp.route("/account/email", methods=["POST"])
@@ -203,8 +209,8 @@ def email_address():
     """Add or change the account's email: a link to the new address confirms it."""
     form = EmailAddressForm()
     if not form.validate_on_submit():
-        flash_form_errors(form)
-    elif service.normalize_email(form.email.data) == current_user.email:
+        return _account_page(form, 422)  # what was typed stays, with what is wrong
+    if service.normalize_email(form.email.data) == current_user.email:
         flash(_("That is already your email."), "success")
     else:
         service.send_email_confirmation(current_user._get_current_object(), form.email.data)
