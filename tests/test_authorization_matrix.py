@@ -74,7 +74,7 @@ accounts.account                        GET     login  ok     ok     ok     ok  
 accounts.change_password                GET     login  ok     ok     ok     ok     ok     ok     ok
 accounts.change_password                POST    login  bad    bad    bad    bad    bad    bad    bad
 accounts.email_preferences              POST    login  ok     ok     ok     ok     ok     ok     ok
-accounts.email_address                  POST    login  ok     ok     ok     ok     ok     ok     ok
+accounts.email_address                  POST    login  bad    bad    bad    bad    bad    bad    bad
 accounts.confirm_email                  GET     ok     ok     ok     ok     ok     ok     ok     ok
 accounts.confirm_email                  POST    login  ok     ok     ok     ok     ok     ok     ok
 accounts.remove_email                   POST    login  ok     ok     ok     ok     ok     ok     ok
