@@ -30,7 +30,7 @@ def test_public_pages_have_small_fixed_budgets(client, make_district, count_quer
 def test_a_vote_and_a_comment_cost_a_fixed_few_statements(app, make_open_proposal, make_user, count_queries):
     """The writes people make most: what they need and the writes, nothing read again after the
     commit (the language is chosen before it; links use the district's address kept aside)."""
-    from tests.conftest import Browser
+    from tests.conftest import Browser, csrf_from
 
     proposal_id = make_open_proposal()
     make_user("lucia", locale="es")
@@ -40,7 +40,7 @@ def test_a_vote_and_a_comment_cost_a_fixed_few_statements(app, make_open_proposa
     for stance, budget in (("support", 5), ("oppose", 5)):  # a first vote, then a change
         page = lucia.get(url)
         with count_queries() as counter:
-            response = lucia.client.post(url + "vote", data={"stance": stance, "csrf_token": csrf_of(page)})
+            response = lucia.client.post(url + "vote", data={"stance": stance, "csrf_token": csrf_from(page)})
         assert response.status_code == 303
         # district, person, proposal, the vote, the follow
         assert counter["n"] <= budget, counter["n"]
@@ -48,14 +48,8 @@ def test_a_vote_and_a_comment_cost_a_fixed_few_statements(app, make_open_proposa
     with count_queries() as counter:
         response = lucia.client.post(url + "comments/", data={
             "kind": "concern", "section": "retention", "language": "es", "body": "Un año basta.",
-            "csrf_token": csrf_of(page)})
+            "csrf_token": csrf_from(page)})
     assert response.status_code == 303
     # district, person, proposal, a repeat of the same words?, the comment, the search outbox, the
     # follow, and the comment read back after the commit for its number and whether it is held
     assert counter["n"] <= 8, counter["n"]
-
-
-def csrf_of(page) -> str:
-    from tests.conftest import csrf_from
-
-    return csrf_from(page)

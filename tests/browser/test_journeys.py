@@ -443,6 +443,15 @@ def test_a_facilitator_schedules_prints_the_arabic_kit_and_records_the_session(
     check_accessibility(page)
 
 
+def _recover(page, login: str, code: str, new_password: str) -> None:
+    """Fill in and send the "get back into your account" form that is open."""
+    page.locator("#login").fill(login)
+    page.locator("#code").fill(code)
+    page.locator("#new_password").fill(new_password)
+    page.locator("#confirm").fill(new_password)
+    page.locator("form.stacked button.primary").click()
+
+
 # ---------------------------------------------------------------- 6. locked out, then back in the loop
 
 def test_locked_out_without_email_staff_give_a_code_and_she_sees_what_happened_meanwhile(
@@ -465,11 +474,7 @@ def test_locked_out_without_email_staff_give_a_code_and_she_sees_what_happened_m
     page.goto("/login")
     page.locator("a[href='/recover']").click()
     page.wait_for_selector("#code")
-    page.locator("#login").fill("lucia")
-    page.locator("#code").fill(staff_code)
-    page.locator("#new_password").fill("mi-nueva-clave-2026")
-    page.locator("#confirm").fill("mi-nueva-clave-2026")
-    page.locator("form.stacked button.primary").click()
+    _recover(page, "lucia", staff_code, "mi-nueva-clave-2026")
     page.wait_for_selector(".recovery-code code")
     assert page.locator(".flash--success").count() == 1
     check_accessibility(page)
@@ -538,11 +543,7 @@ def test_she_registers_with_an_email_keeps_her_recovery_code_chooses_emails_and_
     # Password forgotten: the code she kept.
     page.context.clear_cookies()
     page.goto("/recover")
-    page.locator("#login").fill("um_yusuf")
-    page.locator("#code").fill(code)
-    page.locator("#new_password").fill("kalimat-jadida-2026")
-    page.locator("#confirm").fill("kalimat-jadida-2026")
-    page.locator("form.stacked button.primary").click()
+    _recover(page, "um_yusuf", code, "kalimat-jadida-2026")
     next_code = page.locator(".recovery-code code").inner_text().strip()
     assert next_code and next_code != code
     with app.app_context():
@@ -552,10 +553,6 @@ def test_she_registers_with_an_email_keeps_her_recovery_code_chooses_emails_and_
     # The used code no longer works.
     page.context.clear_cookies()
     page.goto("/recover")
-    page.locator("#login").fill("um_yusuf")
-    page.locator("#code").fill(code)
-    page.locator("#new_password").fill("otra-clave-larga-2026")
-    page.locator("#confirm").fill("otra-clave-larga-2026")
-    page.locator("form.stacked button.primary").click()
+    _recover(page, "um_yusuf", code, "otra-clave-larga-2026")
     page.wait_for_selector(".field--invalid")
     check_accessibility(page)
