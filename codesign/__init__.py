@@ -35,10 +35,6 @@ def create_app(test_config: dict | None = None) -> Flask:
             "Refusing to start: debug mode is on in production. "
             "Unset FLASK_DEBUG, or set CODESIGN_ENV=development on your own machine."
         )
-    if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-
     from codesign.translations_tool import ensure_compiled
 
     ensure_compiled(app.logger)
@@ -48,7 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from codesign import assets, pagecache
 
-    pagecache.init_app(app)
+    pagecache.init_app(app)  # its front answers before Flask, so it goes inside ProxyFix:
+    if app.config["TRUSTED_PROXIES"]:  # it needs the scheme the visitor used
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     assets.init_app(app, STATIC_DIR)
 
     from codesign.cli import register_commands

@@ -11,33 +11,50 @@ cookie but the session and the language choice (a browser that asked for a trans
 its own "you asked" state, so it is never served from here). Anything a visitor writes is a
 POST, which is never cached; signed-in people always get a fresh page. So the price is that
 an anonymous reader may see a page up to a few seconds old.
+
+A kept page is answered by `Front`, a WSGI layer in front of Flask: no request context, no
+routing, no hooks — only what differs per visitor is made again (their session cookie on a
+first view, their form token, the ETag, the date). Flask says which of its responses may be
+kept (`remember`, after the view ran); the front keeps the response exactly as it left Flask,
+headers included, less those per-visitor parts.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections import OrderedDict
 from threading import Lock
 
-from flask import Flask, Response, current_app, g, request, session
-from flask_wtf.csrf import generate_csrf
+from flask import Flask, g, request, session
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.http import (
+    dump_cookie,
+    http_date,
+    is_resource_modified,
+    parse_cookie,
+    quote_etag,
+    remove_entity_headers,
+)
 
 from codesign.i18n import LOCALE_COOKIE
-from codesign.security import page_digest, session_etag
+from codesign.security import HSTS, etag_for, page_digest
 
 MAX_PAGES = 300
-TOKEN = "\x00form-token\x00"
+TOKEN = b"\x00form-token\x00"
 SESSION_KEYS = {"csrf_token", "_fresh", "_permanent"}  # what a visitor who is not signed in may hold
 VARY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-History-Restore-Request", "HX-Boosted",
                 "Accept-Language")
 VARY_KEYS = tuple("HTTP_" + name.upper().replace("-", "_") for name in VARY_HEADERS)
-SKIPPED_HEADERS = {"Set-Cookie", "Content-Length", "ETag", "Date"}
+PER_VISITOR = {"set-cookie", "content-length", "etag", "date", "strict-transport-security"}
+KEEP = "codesign.page_cache.keep"  # environ: Flask's word that this response may be kept
 
 
 class PageCache:
     def __init__(self, seconds: float, size: int = MAX_PAGES):
         self.seconds = seconds
         self.size = size
-        self.pages: OrderedDict[tuple, tuple] = OrderedDict()  # (time, status, headers, body, digest)
+        self.pages: OrderedDict[tuple, tuple] = OrderedDict()  # (time, headers, body parts, digest)
         self.lock = Lock()
         self.hits = self.misses = 0
 
@@ -51,27 +68,121 @@ class PageCache:
             self.hits += 1
             return found
 
-    def put(self, key, status: int, headers: list, body: bytes, digest) -> None:
+    def put(self, key, headers: list, parts: list[bytes], digest) -> None:
         with self.lock:
-            self.pages[key] = (time.monotonic(), status, headers, body, digest)
+            self.pages[key] = (time.monotonic(), headers, parts, digest)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
 
 
-def _key():
-    """The request as a cached page sees it, or None when this visitor's page may differ."""
-    if request.method != "GET" or request.endpoint == "static":
+def page_key(environ: dict, cookies, session_cookie: str):
+    """The request as a kept page sees it, or None when this visitor's page may differ: anything
+    but a GET, or a cookie other than the session and the language choice."""
+    if environ.get("REQUEST_METHOD") != "GET":
         return None
-    if set(session.keys()) - SESSION_KEYS or request.environ.get("codesign.session_tampered"):
-        return None  # signed in, messages waiting, anything of their own, a bad cookie to explain
-    allowed = {current_app.config["SESSION_COOKIE_NAME"], LOCALE_COOKIE}
-    if set(request.cookies) - allowed:
-        return None
-    environ = request.environ  # (request.headers.get raises and catches for each absent header)
-    return (request.full_path, request.cookies.get(LOCALE_COOKIE, ""),
-            tuple(environ.get(key, "") for key in VARY_KEYS),
-            current_app.config["SESSION_COOKIE_NAME"] in request.cookies)  # a first view has the styles inline
+    for name in cookies:
+        if name != session_cookie and name != LOCALE_COOKIE:
+            return None
+    return (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+            cookies.get(LOCALE_COOKIE, ""), tuple(environ.get(key, "") for key in VARY_KEYS),
+            session_cookie in cookies)  # a first view has the styles inline
+
+
+class Front:
+    """Answers a kept page before Flask sees the request; keeps the pages Flask says it may."""
+
+    def __init__(self, app: Flask, cache: PageCache, wsgi_app):
+        self.cache = cache
+        self.wsgi_app = wsgi_app
+        interface = app.session_interface
+        self.cookie_name = interface.get_cookie_name(app)
+        self.sessions = interface.get_signing_serializer(app)  # Flask's own, so its cookies are ours
+        self.session_max_age = int(app.permanent_session_lifetime.total_seconds())
+        self.cookie_args = {"path": interface.get_cookie_path(app), "domain": interface.get_cookie_domain(app),
+                            "secure": interface.get_cookie_secure(app), "httponly": interface.get_cookie_httponly(app),
+                            "samesite": interface.get_cookie_samesite(app),
+                            "partitioned": interface.get_cookie_partitioned(app)}
+        # Flask-WTF's tokens, made as generate_csrf makes them (validate_csrf checks them).
+        self.tokens = URLSafeTimedSerializer(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key,
+                                             salt="wtf-csrf-token")
+
+    def __call__(self, environ, start_response):
+        cookies = parse_cookie(environ)
+        key = page_key(environ, cookies, self.cookie_name)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        page = self.cache.get(key)
+        if page is not None:
+            answer = self.answer(environ, page, cookies.get(self.cookie_name))
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return [body]
+        return self.fill(environ, start_response, key)
+
+    def visitor_secret(self, cookie: str) -> str | None:
+        """The form token secret of a genuine session that holds nothing of its own, else None
+        (Flask then makes the page: it explains a bad cookie, shows messages, refreshes a
+        lasting session)."""
+        try:
+            data = self.sessions.loads(cookie, max_age=self.session_max_age)
+        except Exception:
+            return None
+        if not isinstance(data, dict) or set(data) - SESSION_KEYS or data.get("_permanent"):
+            return None
+        secret = data.get("csrf_token")
+        return secret if isinstance(secret, str) else None
+
+    def answer(self, environ, page, cookie: str | None):
+        if environ.get("HTTP_IF_MATCH"):
+            return None  # rare enough to leave to Flask's make_conditional
+        _at, kept_headers, parts, digest = page
+        headers = list(kept_headers)
+        if cookie is None and len(parts) == 1:  # a first view of a page without a form: no session
+            secret = ""
+        elif cookie is None:  # a first view: a new session holding its form token secret, as Flask-WTF makes it
+            secret = hashlib.sha1(os.urandom(64)).hexdigest()
+            headers.append(("Set-Cookie", dump_cookie(self.cookie_name, self.sessions.dumps({"csrf_token": secret}),
+                                                      **self.cookie_args)))
+        else:
+            secret = self.visitor_secret(cookie)
+            if secret is None:
+                return None
+        etag = etag_for(digest, secret)
+        headers += [("ETag", quote_etag(etag)), ("Date", http_date()), ("X-Page-Cache", "hit")]
+        if environ.get("wsgi.url_scheme") == "https":
+            headers.append(("Strict-Transport-Security", HSTS))
+        if not is_resource_modified(environ, etag=etag):
+            remove_entity_headers(headers)
+            return "304 NOT MODIFIED", headers, b""
+        body = self.tokens.dumps(secret).encode().join(parts)
+        headers.append(("Content-Length", str(len(body))))
+        return "200 OK", headers, body
+
+    def fill(self, environ, start_response, key):
+        seen = []
+
+        def remember_start(status, headers, exc_info=None):
+            seen[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body_iter = self.wsgi_app(environ, remember_start)
+        token = environ.get(KEEP)
+        if token is None or not seen or not seen[0].startswith("200 "):
+            return body_iter
+        try:
+            body = b"".join(body_iter)
+        finally:
+            if hasattr(body_iter, "close"):
+                body_iter.close()
+        headers = seen[1]
+        if not any(name.lower() == "set-cookie" and not value.startswith(self.cookie_name + "=")
+                   for name, value in headers):  # a page that sets another cookie is its visitor's own
+            kept = [(name, value) for name, value in headers if name.lower() not in PER_VISITOR]
+            parts = body.split(token.encode()) if token else [body]
+            self.cache.put(key, kept, parts, page_digest(body))
+        return [body]
 
 
 def init_app(app: Flask) -> None:
@@ -81,44 +192,24 @@ def init_app(app: Flask) -> None:
     cache = PageCache(seconds)
     app.extensions["codesign.pagecache"] = cache
 
-    def serve_from_cache():
-        key = _key()
-        if key is None:
-            return None
-        g.page_cache_key = key
-        found = cache.get(key)
-        if found is None:
-            return None
-        _at, status, headers, body, digest = found
-        g.page_cache_hit = True
-        response = Response(body.replace(TOKEN.encode(), generate_csrf().encode()), status=status,
-                            headers=headers)
-        response.set_etag(session_etag(digest))
-        response.headers["X-Page-Cache"] = "hit"
-        return response
-
-    # Before anything else the request would run (the blueprints' URL preprocessors look up the
-    # district, rate limits are counted): a kept page costs no query and next to no work. What a
-    # hit skips does not apply to it: nobody is signed in, and it was limited when it was made.
+    # Whether a page may be kept is decided before anything else the request runs (a message
+    # shown, a session changed by a hook): what the visitor brought must hold nothing of theirs.
     prepare = app.preprocess_request
 
     def preprocess_request():
-        served = serve_from_cache()
-        return served if served is not None else prepare()
+        g.page_cache_keepable = (request.endpoint != "static" and not set(session.keys()) - SESSION_KEYS
+                                 and not request.environ.get("codesign.session_tampered"))
+        return prepare()
 
     app.preprocess_request = preprocess_request
 
     @app.after_request
     def remember(response):
-        key = g.pop("page_cache_key", None)
-        if (key is None or g.get("page_cache_hit") or response.status_code != 200
-                or response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed
-                or set(session.keys()) - SESSION_KEYS):
-            return response
-        body = response.get_data()
-        token = g.get("csrf_token")  # Flask-WTF's token for this request, if the page has one
-        if token:
-            body = body.replace(token.encode(), TOKEN.encode())
-        headers = [(name, value) for name, value in response.headers.items() if name not in SKIPPED_HEADERS]
-        cache.put(key, response.status_code, headers, body, page_digest(body))
+        """Tell the front this page may be kept, and which form token in it is this visitor's."""
+        if (g.get("page_cache_keepable") and response.status_code == 200 and response.mimetype == "text/html"
+                and not response.direct_passthrough and not response.is_streamed
+                and not set(session.keys()) - SESSION_KEYS):
+            request.environ[KEEP] = g.get("csrf_token") or ""  # Flask-WTF's token for this request
         return response
+
+    app.wsgi_app = Front(app, cache, app.wsgi_app)

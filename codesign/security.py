@@ -107,8 +107,12 @@ def page_digest(body: bytes):
 
 def session_etag(digest) -> str:
     """A page's ETag in this session: its digest with the session's form token secret."""
+    return etag_for(digest, str(session.get("csrf_token", "")))
+
+
+def etag_for(digest, secret: str) -> str:
     digest = digest.copy()
-    digest.update(str(session.get("csrf_token", "")).encode())
+    digest.update(secret.encode())
     return digest.hexdigest()[:32]
 
 

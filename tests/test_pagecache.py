@@ -118,3 +118,67 @@ def test_off_unless_configured_and_in_tests(app, client, make_district):
     assert "X-Page-Cache" not in client.get("/d/riverside/").headers
     assert "codesign.pagecache" not in app.extensions
     assert csrf_from(client.get("/d/riverside/"))
+
+
+PER_VISITOR = {"Set-Cookie", "ETag", "Date", "X-Page-Cache", "Content-Length"}
+
+
+def _same_headers(kept, made):
+    return ({(k, v) for k, v in kept.headers.items() if k not in PER_VISITOR}
+            == {(k, v) for k, v in made.headers.items() if k not in PER_VISITOR})
+
+
+def test_a_kept_page_answers_as_flask_would_without_flask(cached, other_app, monkeypatch):
+    """The front (codesign.pagecache.Front) answers before Flask: its answer carries the headers
+    the page has when Flask makes it, for a first view (a new session, whose token works) and a
+    reader's next view alike."""
+    import flask
+
+    app, url = cached
+    uncached = other_app(PAGE_CACHE_SECONDS="0")
+    app.test_client().get(url)
+    reader = app.test_client()
+    reader.get(url)
+    reader.get(url)  # makes and keeps the page of a reader with a session
+    made_first = uncached.test_client().get(url)
+    made_next = uncached.test_client()
+    made_next.set_cookie("session", reader.get_cookie("session").value)
+    made_next = made_next.get(url)
+    monkeypatch.setattr(flask.Flask, "full_dispatch_request", lambda self: pytest.fail("Flask was asked"))
+    first, again = app.test_client().get(url), reader.get(url)
+    assert first.headers["X-Page-Cache"] == again.headers["X-Page-Cache"] == "hit"
+    assert _same_headers(first, made_first) and _same_headers(again, made_next)
+    assert int(first.headers["Content-Length"]) == len(first.get_data())
+    assert "Set-Cookie" not in again.headers and again.headers["ETag"] == made_next.headers["ETag"]
+    cookie = first.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_front_leaves_to_flask_what_it_does_not_keep(cached, monkeypatch):
+    app, url = cached
+    app.test_client().get(url)
+    # A kept page answers only GET, and leaves If-Match to Flask.
+    assert "X-Page-Cache" not in app.test_client().head(url).headers
+    assert app.test_client().get(url, headers={"If-Match": '"x"'}).status_code == 412
+    # A page that sets a cookie of its own is never kept.
+    def own_cookie(response):
+        response.set_cookie("codesign_seen", "1")
+        return response
+
+    app.after_request_funcs.setdefault(None, []).append(own_cookie)
+    app.test_client().get("/d/riverside/")
+    assert "X-Page-Cache" not in app.test_client().get("/d/riverside/").headers
+    app.after_request_funcs[None].remove(own_cookie)
+    app.test_client().get("/d/riverside/")
+    assert app.test_client().get("/d/riverside/").headers["X-Page-Cache"] == "hit"
+
+
+def test_https_behind_a_proxy_gets_strict_transport_security_from_the_front(cached, other_app, make_open_proposal):
+    app, url = cached
+    proxied = other_app(PAGE_CACHE_SECONDS="30", TRUSTED_PROXIES=1)
+    forwarded = {"X-Forwarded-Proto": "https"}
+    proxied.test_client().get(url, headers=forwarded)
+    kept = proxied.test_client().get(url, headers=forwarded)
+    assert kept.headers["X-Page-Cache"] == "hit" and kept.headers["Strict-Transport-Security"]
+    plain = proxied.test_client().get(url)
+    assert plain.headers["X-Page-Cache"] == "hit" and "Strict-Transport-Security" not in plain.headers
