@@ -234,8 +234,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def translations_of_this_request():
-        """Templates translate through this request's catalog, found once per render: Flask-Babel's
-        own callables look it up again for every string (a page has hundreds)."""
+        """Templates translate and format dates and numbers with this request's catalog and
+        locale, found once per render: Flask-Babel's own callables look them up again for every
+        string and value (a page has hundreds)."""
         from flask_babel import get_translations
         from jinja2.ext import (
             _make_new_gettext,
@@ -244,10 +245,12 @@ def _register_request_hooks(app: Flask) -> None:
             _make_new_pgettext,
         )
 
+        from codesign.i18n import bound_formatters
+
         catalog = get_translations()
         return {"gettext": _make_new_gettext(catalog.ugettext), "ngettext": _make_new_ngettext(catalog.ungettext),
                 "pgettext": _make_new_pgettext(catalog.upgettext),
-                "npgettext": _make_new_npgettext(catalog.unpgettext)}
+                "npgettext": _make_new_npgettext(catalog.unpgettext), **bound_formatters()}
 
     @app.context_processor
     def layout_context():

@@ -84,7 +84,8 @@ def page_key(environ: dict, cookies, session_cookie: str):
     for name in cookies:
         if name != session_cookie and name != LOCALE_COOKIE:
             return None
-    return (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+    return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),  # (links made _external differ)
+            environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
             cookies.get(LOCALE_COOKIE, ""), tuple(environ.get(key, "") for key in VARY_KEYS),
             session_cookie in cookies)  # a first view has the styles inline
 

@@ -110,3 +110,66 @@ def test_dates_follow_the_locale(app):
 ])
 def test_normalize_locale(value, expected):
     assert normalize_locale(value) == expected
+
+
+def _outcome(function, *args):
+    try:
+        return function(*args)
+    except Exception as failure:  # (a date pattern on a time fails alike)
+        return type(failure)
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "vi", "es"])
+def test_formatters_bound_per_render_give_what_flask_babel_gives(app, language):
+    import datetime as dt
+
+    import flask_babel
+
+    from codesign.i18n import bound_formatters
+
+    moments = [datetime(2026, 3, 5, 3, 30, tzinfo=timezone.utc), datetime(2026, 7, 1, 2, 5),  # (the day before in Chicago)
+               dt.date(2026, 12, 31), dt.time(14, 15)]
+    with app.test_request_context(headers={"Accept-Language": language}):
+        app.config["DEFAULT_TIMEZONE"] = "America/Chicago"
+        bound = bound_formatters()
+        for moment in moments:
+            for format in (None, "short", "medium", "long", "full", "yyyy-MM"):
+                for rebase in (True, False):
+                    for name in ("format_date", "format_time", "format_datetime"):
+                        if name == "format_date" and isinstance(moment, dt.time):
+                            continue
+                        if name != "format_date" and isinstance(moment, dt.date) and not isinstance(moment, datetime):
+                            continue
+                        assert _outcome(bound[name], moment, format, rebase) == _outcome(
+                            getattr(flask_babel, name), moment, format, rebase)
+        for number in (0, 7, 1234567.891, 0.4567):
+            assert bound["format_decimal"](number) == flask_babel.format_decimal(number)
+            assert bound["format_percent"](number) == flask_babel.format_percent(number)
+        assert bound["format_moment"](moments[0]).startswith(flask_babel.format_date(moments[0], "long"))
+
+
+def test_choice_labels_follow_a_language_forced_within_a_request(app):
+    from flask_babel import force_locale
+
+    from codesign.comments.models import Kind as CommentKind
+
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        spanish = CommentKind.CONCERN.label
+        assert CommentKind.CONCERN.label == spanish
+        with force_locale("en"):
+            assert CommentKind.CONCERN.label == "Concern" != spanish
+        assert CommentKind.CONCERN.label == spanish
+
+
+def test_choices_of_different_kinds_with_the_same_value_keep_their_own_labels(app):
+    from codesign.enums import LabelledEnum
+
+    found = {}
+    for kind in LabelledEnum.__subclasses__():
+        for member in kind if hasattr(kind, "_labels") else ():
+            found.setdefault(member.value, []).append(member)
+    shared = [members for members in found.values() if len({str(m._labels[m]) for m in members}) > 1]
+    assert shared  # (e.g. "off_topic" is a reason to report and a reason to hide, worded apart)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        for members in shared:
+            assert [member.label for member in members] == [str(member._labels[member]) for member in members]

@@ -173,12 +173,15 @@ def test_the_front_leaves_to_flask_what_it_does_not_keep(cached, monkeypatch):
     assert app.test_client().get("/d/riverside/").headers["X-Page-Cache"] == "hit"
 
 
-def test_https_behind_a_proxy_gets_strict_transport_security_from_the_front(cached, other_app, make_open_proposal):
+def test_https_behind_a_proxy_gets_strict_transport_security_from_the_front(cached, other_app):
     app, url = cached
     proxied = other_app(PAGE_CACHE_SECONDS="30", TRUSTED_PROXIES=1)
     forwarded = {"X-Forwarded-Proto": "https"}
     proxied.test_client().get(url, headers=forwarded)
     kept = proxied.test_client().get(url, headers=forwarded)
     assert kept.headers["X-Page-Cache"] == "hit" and kept.headers["Strict-Transport-Security"]
+    # A page is kept per scheme and host (links made absolute carry them).
+    assert "X-Page-Cache" not in proxied.test_client().get(url).headers
     plain = proxied.test_client().get(url)
     assert plain.headers["X-Page-Cache"] == "hit" and "Strict-Transport-Security" not in plain.headers
+    assert "X-Page-Cache" not in proxied.test_client().get(url, headers={"Host": "other.example"}).headers
