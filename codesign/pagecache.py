@@ -198,7 +198,8 @@ def init_app(app: Flask) -> None:
     prepare = app.preprocess_request
 
     def preprocess_request():
-        g.page_cache_keepable = (request.endpoint != "static" and not set(session.keys()) - SESSION_KEYS
+        g.page_cache_keepable = (request.method == "GET" and request.endpoint != "static"
+                                 and not set(session.keys()) - SESSION_KEYS
                                  and not request.environ.get("codesign.session_tampered"))
         return prepare()
 
