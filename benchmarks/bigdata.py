@@ -55,7 +55,7 @@ def pages(found: dict) -> list[tuple[str, str, str | None]]:
         ("Proposal", f"{d}/proposals/{p}/", None),
         ("Proposal, signed in", f"{d}/proposals/{p}/", "lucia"),
         ("Comments, next page", found["next"], None),
-        ("Comments, page 250 (by its \"show more\" link)", found["deep"], None),
+        ("Comments, a deep page by \"show more\" (page 250; small data: its deepest full page)", found["deep"], None),
         ("Comments filtered (concerns, Spanish)", f"{d}/proposals/{p}/comments/?kind=concern&language=es", None),
         ("Response log", f"{d}/log/", None),
         ("Proposal's log", f"{d}/proposals/{p}/log/", None),
@@ -70,14 +70,46 @@ def pages(found: dict) -> list[tuple[str, str, str | None]]:
     ]
 
 
-def measure(app, found) -> dict[str, float]:
+DEEP_PAGE = 250
+
+
+def deep_show_more_url(app, proposal_id: int, page_number: int) -> tuple[str, int]:
+    """The "show more" link a reader follows, page by page, to reach page `page_number` of the
+    comments; where the list is shorter (small data), the link to its deepest full page. (A
+    page past the end, which is empty, would not compare like with like.)"""
+    from flask import url_for
+
+    from codesign.comments.service import (
+        PAGE_SIZE,
+        CommentFilters,
+        Cursor,
+        list_comments,
+    )
+    from codesign.extensions import db
+    from codesign.proposals.models import Proposal
+
+    filters = CommentFilters()
+    with app.test_request_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        page, reached, link = list_comments(proposal, filters), 1, None
+        while reached < page_number and page.has_more:
+            args = page.next_args(filters)
+            following = list_comments(proposal, filters, offset=args["offset"], after=Cursor(args["after"]))
+            if len(following.comments) < PAGE_SIZE:
+                break
+            page, reached, link = following, reached + 1, args
+        assert link is not None, "fewer than two full pages of comments"
+        return url_for("comments.index", district_slug="riverside", proposal_id=proposal_id, **link), reached
+
+
+def measure(app, found, repeat: int = 15) -> dict[str, float]:
     clients, times = {}, {}
-    found = dict(found, next=show_more_url(app, found["proposal"], 20),
-                 deep=show_more_url(app, found["proposal"], 5000))
+    deep, _reached = deep_show_more_url(app, found["proposal"], DEEP_PAGE)
+    found = dict(found, next=show_more_url(app, found["proposal"], 20), deep=deep)
     for label, url, who in pages(found):
         client = clients.setdefault(who, signed_in_client(app, who))
         # The packet lists every comment (its appendix grows with the data, by design): timed once.
-        times[label] = timed(client, url, repeat=1 if "packet" in url else 15)
+        times[label] = timed(client, url, repeat=1 if "packet" in url else repeat)
     return times
 
 
@@ -113,10 +145,9 @@ def load_big(app, args) -> dict:
             first_user = connection.execute(sa.text('SELECT COALESCE(MAX(id), 0) FROM "user"')).scalar() + 1
             people = list(range(first_user, first_user + args.people))
             copy_rows(connection, "user", ["id", "username", "password_hash", "stakeholder_group", "preferred_locale",
-                                           "display_name", "is_admin", "session_token", "email_when_answered",
-                                           "created_at"],
-                      ((u, f"big{u}", hash_, GROUPS[u % 5], LANGUAGES[u % 5], "", False, uuid.uuid4().hex, False,
-                        _now()) for u in people))
+                                           "display_name", "is_admin", "session_token", "created_at"],
+                      ((u, f"big{u}", hash_, GROUPS[u % 5], LANGUAGES[u % 5], "", False, uuid.uuid4().hex, _now())
+                       for u in people))  # (email choices: their default, none)
             connection.execute(sa.text("SELECT setval(pg_get_serial_sequence('user', 'id'), MAX(id)) FROM \"user\""))
             all_districts = [base_district] + districts  # the demo district too
             home = {u: all_districts[u % len(all_districts)] for u in people}
@@ -201,6 +232,7 @@ def main(argv=None) -> None:
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--districts", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=15, help="times per page (the median is kept)")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--keep", action="store_true",
                         help="keep the database afterwards (its address is printed) to look into it")
@@ -230,11 +262,11 @@ def main(argv=None) -> None:
         with app.test_request_context():
             grow(get_district("riverside"), scale=1)
         found = ids(app)
-        small = measure(app, found)
+        small = measure(app, found, args.repeat)
         started = time.perf_counter()
         sizes = load_big(app, args)
         load_seconds = time.perf_counter() - started
-        large = measure(app, found)
+        large = measure(app, found, args.repeat)
         review = review_aggregates(app, found)
         from codesign.extensions import db
 

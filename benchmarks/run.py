@@ -410,10 +410,11 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
                          f"{result['p50']:.1f} ms | {result['p99']:.1f} ms | {result['p99'] / hello['p99']:.1f} | "
                          f"{result['bad']}{' ' + result['socket_errors'] if result['socket_errors'] else ''} |")
         lines += ["", "Readers who are not signed in get pages from the five-second page cache "
-                  "(`codesign/pagecache.py`) after each worker's first request: with no cookie (every request a "
-                  "first view, its styles inline) and with the session cookie their first view gave them (the "
-                  "page links the cached stylesheet). The signed-in row shows what rendering the page costs. "
-                  "Search and the fragment are sent without a cookie."]
+                  "(`codesign/pagecache.py`, answered before Flask runs) after each worker's first request: with "
+                  "no cookie (every request a first view, its styles inline, and a new session) and with the "
+                  "session cookie their first view gave them (the page links the cached stylesheet). The "
+                  "signed-in row shows what rendering the page costs. Search and the fragment are sent without "
+                  "a cookie. Votes and comments are form posts without JavaScript (a redirect back to the page)."]
         steps = ", ".join(f"{mb:.0f}" for mb in loaded["rss_steps"])
         lines += ["", "### Memory", "", f"Largest worker's resident size after each endpoint's run: {steps} MB "
                   f"({loaded['requests_served']:,} requests in all; target ≤ 120 MB and not growing).", ""]
