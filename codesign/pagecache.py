@@ -41,7 +41,6 @@ from codesign.i18n import LOCALE_COOKIE
 from codesign.security import HSTS, etag_for, page_digest
 
 MAX_PAGES = 300
-TOKEN = b"\x00form-token\x00"
 SESSION_KEYS = {"csrf_token", "_fresh", "_permanent"}  # what a visitor who is not signed in may hold
 VARY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-History-Restore-Request", "HX-Boosted",
                 "Accept-Language")
