@@ -73,7 +73,7 @@ def pages(found: dict) -> list[tuple[str, str, str | None]]:
 DEEP_PAGE = 250
 
 
-def deep_show_more_url(app, proposal_id: int, page_number: int) -> tuple[str, int]:
+def deep_show_more_url(app, proposal_id: int, page_number: int) -> str:
     """The "show more" link a reader follows, page by page, to reach page `page_number` of the
     comments; where the list is shorter (small data), the link to its deepest full page. (A
     page past the end, which is empty, would not compare like with like.)"""
@@ -91,7 +91,7 @@ def deep_show_more_url(app, proposal_id: int, page_number: int) -> tuple[str, in
     filters = CommentFilters()
     with app.test_request_context():
         proposal = db.session.get(Proposal, proposal_id)
-        page, reached, link = list_comments(proposal, filters), 1, None
+        page, reached, link = list_comments(proposal, filters), 1, None  # (reached: that page's number)
         while reached < page_number and page.has_more:
             args = page.next_args(filters)
             following = list_comments(proposal, filters, offset=args["offset"], after=Cursor(args["after"]))
@@ -99,13 +99,13 @@ def deep_show_more_url(app, proposal_id: int, page_number: int) -> tuple[str, in
                 break
             page, reached, link = following, reached + 1, args
         assert link is not None, "fewer than two full pages of comments"
-        return url_for("comments.index", district_slug="riverside", proposal_id=proposal_id, **link), reached
+        return url_for("comments.index", district_slug="riverside", proposal_id=proposal_id, **link)
 
 
 def measure(app, found, repeat: int = 15) -> dict[str, float]:
     clients, times = {}, {}
-    deep, _reached = deep_show_more_url(app, found["proposal"], DEEP_PAGE)
-    found = dict(found, next=show_more_url(app, found["proposal"], 20), deep=deep)
+    found = dict(found, next=show_more_url(app, found["proposal"], 20),
+                 deep=deep_show_more_url(app, found["proposal"], DEEP_PAGE))
     for label, url, who in pages(found):
         client = clients.setdefault(who, signed_in_client(app, who))
         # The packet lists every comment (its appendix grows with the data, by design): timed once.

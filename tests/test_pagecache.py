@@ -154,7 +154,7 @@ def test_a_kept_page_answers_as_flask_would_without_flask(cached, other_app, mon
     assert cookie.startswith("session=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_the_front_leaves_to_flask_what_it_does_not_keep(cached, monkeypatch):
+def test_the_front_leaves_to_flask_what_it_does_not_keep(cached):
     app, url = cached
     app.test_client().get(url)
     # A kept page answers only GET, and leaves If-Match to Flask.
