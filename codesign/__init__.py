@@ -271,7 +271,7 @@ def _register_request_hooks(app: Flask) -> None:
 
     from codesign.db import utcnow
     from codesign.forms import csrf_input, error_anchor, error_focus
-    from codesign.i18n import content_span, language_label
+    from codesign.i18n import content_span, language_label, moment_text
     from codesign.richtext import render_markdown
     from codesign.text import isolated, machine_time
 
@@ -288,7 +288,7 @@ def _register_request_hooks(app: Flask) -> None:
         current_path=lambda: request.full_path.rstrip("?"),
         locale_name=locale_name,
         now=utcnow,
-        format_moment=lambda moment: f"{format_date(moment, 'long')} {format_time(moment, 'short')}",
+        format_moment=lambda moment: moment_text(moment, format_date, format_time),
         format_date=format_date, format_time=format_time,
         format_percent=format_percent, format_datetime=format_datetime, format_decimal=format_decimal
     )

@@ -168,5 +168,10 @@ def bound_formatters() -> dict:
         "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
         "format_decimal": lambda number, format=None: numbers.format_decimal(number, format=format, locale=locale),
         "format_percent": lambda number, format=None: numbers.format_percent(number, format=format, locale=locale),
-        "format_moment": lambda moment: f"{format_date(moment, 'long')} {format_time(moment, 'short')}",
+        "format_moment": lambda moment: moment_text(moment, format_date, format_time),
     }
+
+
+def moment_text(moment, format_date, format_time) -> str:
+    """A moment as pages show it: the long date, then the short time."""
+    return f"{format_date(moment, 'long')} {format_time(moment, 'short')}"
