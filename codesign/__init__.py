@@ -259,7 +259,9 @@ def _register_request_hooks(app: Flask) -> None:
         district = getattr(g, "district", None)
         code = current_locale_code()
         return {
-            "nav_items": nav_items(current_user, district),
+            # Built when the layout asks for it: a fragment (a vote widget, "show more") has no
+            # header, so it spares the role and notification queries.
+            "nav_items": lambda: nav_items(current_user, district),
             "current_district": district,
             "locale_code": code,
             "text_direction": text_direction(code),

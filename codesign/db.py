@@ -81,3 +81,20 @@ def dialect_insert(model):
 
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     return insert(model)
+
+
+def built_once(build):
+    """A statement that `build` makes once per database dialect (under `dialect_insert`) and that
+    is then run with parameters: for the writes people make most (a vote, a follow), building an
+    upsert costs more Python than running it."""
+    built: dict = {}
+
+    def statement():
+        from codesign.extensions import db
+
+        name = db.engine.dialect.name
+        if name not in built:
+            built[name] = build()
+        return built[name]
+
+    return statement

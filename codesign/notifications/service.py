@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from codesign.db import UTCDateTime, dialect_insert, utcnow
+from codesign.db import UTCDateTime, built_once, dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.notifications.models import (
     EmailHow,
@@ -23,8 +23,12 @@ PAGE_SIZE = 50
 
 def follow(user, proposal_id: int) -> None:
     """Follow a proposal (nothing if already following); the caller commits."""
-    db.session.execute(dialect_insert(Follow).values(user_id=user.id, proposal_id=proposal_id, created_at=utcnow())
-                       .on_conflict_do_nothing(index_elements=[Follow.user_id, Follow.proposal_id]))
+    db.session.execute(_follow_insert(), dict(user_id=user.id, proposal_id=proposal_id, created_at=utcnow()))
+
+
+@built_once
+def _follow_insert():
+    return dialect_insert(Follow.__table__).on_conflict_do_nothing(index_elements=[Follow.user_id, Follow.proposal_id])
 
 
 def unfollow(user, proposal_id: int) -> None:

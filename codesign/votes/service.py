@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from codesign.accounts.models import StakeholderGroup
-from codesign.db import dialect_insert, utcnow
+from codesign.db import built_once, dialect_insert, utcnow
 from codesign.extensions import db
 from codesign.proposals.models import Proposal, ProposalVersion
 from codesign.suppression import SuppressedTable, suppress_table
@@ -24,24 +24,22 @@ def record_vote(proposal: Proposal, user, stance: Stance) -> None:
     """
     if not proposal.is_open_for_input() or proposal.current_version_id is None:
         raise VoteError("closed")
-    values = dict(
-        version_id=proposal.current_version_id,
-        user_id=user.id,
-        stance=stance,
-        stakeholder_group=user.stakeholder_group,
-        created_at=utcnow(),
-        updated_at=utcnow(),
-    )
-    statement = dialect_insert(Vote).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Vote.version_id, Vote.user_id],
-        set_={"stance": statement.excluded.stance, "updated_at": statement.excluded.updated_at},
-    )
-    db.session.execute(statement)
+    now = utcnow()
+    db.session.execute(_vote_upsert(), dict(
+        version_id=proposal.current_version_id, user_id=user.id, stance=stance,
+        stakeholder_group=user.stakeholder_group, created_at=now, updated_at=now))
     from codesign.notifications.service import follow
 
     follow(user, proposal.id)  # voting follows the proposal
     db.session.commit()
+
+
+@built_once
+def _vote_upsert():
+    statement = dialect_insert(Vote.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=[Vote.version_id, Vote.user_id],
+        set_={"stance": statement.excluded.stance, "updated_at": statement.excluded.updated_at})
 
 
 def vote_of(version_id: int | None, user) -> Vote | None:
