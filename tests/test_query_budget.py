@@ -53,3 +53,37 @@ def test_a_vote_and_a_comment_cost_a_fixed_few_statements(app, make_open_proposa
     # district, person, proposal, a repeat of the same words?, the comment, the search outbox, the
     # follow, and the comment read back after the commit for its number and whether it is held
     assert counter["n"] <= 8, counter["n"]
+
+
+def test_a_vote_by_htmx_renders_its_widget_without_the_header(app, make_open_proposal, make_user, count_queries):
+    """The widget htmx swaps in has no header, so nothing of the navigation (roles, the count of
+    unread notifications) is looked up for it; the full page still shows both."""
+    import sqlalchemy as sa
+
+    from codesign.extensions import db
+    from tests.conftest import Browser, csrf_from
+
+    proposal_id = make_open_proposal()
+    make_user("lucia")
+    lucia = Browser(app.test_client())
+    lucia.sign_in("lucia")
+    url = f"/d/riverside/proposals/{proposal_id}/"
+    page = lucia.get(url)
+    assert "/account/notifications" in page.get_data(as_text=True)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = lucia.client.post(url + "vote", data={"stance": "support", "csrf_token": csrf_from(page)},
+                                     headers={"HX-Request": "true", "HX-Target": "vote"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    assert 'id="vote"' in response.get_data(as_text=True) and "site-header" not in response.get_data(as_text=True)
+    assert not [s for s in statements if "FROM notification" in s or "FROM membership" in s], statements
+    assert len(statements) <= 11, len(statements)
