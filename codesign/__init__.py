@@ -286,6 +286,9 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.globals["error_focus"] = error_focus
     app.jinja_env.globals["error_anchor"] = error_anchor
     app.jinja_env.globals["csrf_input"] = csrf_input
+    from codesign.suppression import shown_text
+
+    app.jinja_env.globals["shown_count"] = shown_text
     app.jinja_env.globals.update(
         current_path=lambda: request.full_path.rstrip("?"),
         locale_name=locale_name,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale
 from flask import current_app, g, request
@@ -166,10 +167,20 @@ def bound_formatters() -> dict:
 
     return {
         "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
-        "format_decimal": lambda number, format=None: numbers.format_decimal(number, format=format, locale=locale),
+        "format_decimal": lambda number, format=None: (decimal_text(number, locale) if format is None else
+                                                       numbers.format_decimal(number, format=format, locale=locale)),
         "format_percent": lambda number, format=None: numbers.format_percent(number, format=format, locale=locale),
         "format_moment": lambda moment: moment_text(moment, format_date, format_time),
     }
+
+
+@lru_cache(maxsize=4096, typed=True)
+def decimal_text(number, locale) -> str:
+    """Babel's format_decimal of a number in a locale (pages print the same small counts over
+    and over; Babel parses the locale's pattern for each)."""
+    from babel import numbers
+
+    return numbers.format_decimal(number, locale=locale)
 
 
 def moment_text(moment, format_date, format_time) -> str:

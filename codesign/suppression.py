@@ -131,3 +131,17 @@ def suppress_table(table: Mapping[Hashable, Mapping[Hashable, int]], threshold: 
         column_totals={c: shown(("column", c)) for c in columns},
         total=shown(_TOTAL),
     )
+
+
+def shown_text(count: ShownCount) -> str:
+    """A count as pages print it, in the reader's language: the figure, "fewer than K", or "not
+    shown". (A Jinja global: a page prints dozens, and a macro costs several times more.)"""
+    from flask_babel import get_locale, gettext
+
+    from codesign.i18n import decimal_text
+
+    if count.suppressed and count.complementary:
+        return gettext("not shown")
+    if count.suppressed:
+        return gettext("fewer than %(threshold)s", threshold=decimal_text(count.threshold, get_locale()))
+    return decimal_text(count.value, get_locale())

@@ -1,5 +1,6 @@
 """Which language a person sees, how it is remembered, and right-to-left layout."""
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -142,8 +143,9 @@ def test_formatters_bound_per_render_give_what_flask_babel_gives(app, language):
                             continue
                         assert _outcome(bound[name], moment, format, rebase) == _outcome(
                             getattr(flask_babel, name), moment, format, rebase)
-        for number in (0, 7, 1234567.891, 0.4567):
+        for number in (0, 7, 7.25, 7.0, Decimal("7.50"), 1234567.891, 0.4567):  # (memoized by type too)
             assert bound["format_decimal"](number) == flask_babel.format_decimal(number)
+            assert bound["format_decimal"](number, "0.0") == flask_babel.format_decimal(number, "0.0")
             assert bound["format_percent"](number) == flask_babel.format_percent(number)
         assert bound["format_moment"](moments[0]).startswith(flask_babel.format_date(moments[0], "long"))
 

@@ -116,3 +116,16 @@ def test_no_line_of_a_table_gives_a_hidden_cell_away(seed):
         if total.suppressed or not hidden_values:
             continue
         assert len(hidden_values) >= 2 and sum(hidden_values) >= 10, raw
+
+
+@pytest.mark.parametrize("language, small, hidden, shown", [
+    ("en", "fewer than 10", "not shown", "12,345"),
+    ("es", "menos de 10", "no se muestra", "12.345"),
+])
+def test_a_shown_count_prints_in_the_readers_language(app, language, small, hidden, shown):
+    from codesign.suppression import ShownCount, shown_text
+
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert shown_text(ShownCount(None, 10)) == small
+        assert shown_text(ShownCount(None, 10, complementary=True)) == hidden
+        assert shown_text(ShownCount(12345, 10)) == shown
