@@ -42,8 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_request_hooks(app)
 
-    from codesign import assets, pagecache
+    from codesign import assets, fragments, pagecache
 
+    fragments.init_app(app)
     pagecache.init_app(app)  # its front answers before Flask, so it goes inside ProxyFix:
     if app.config["TRUSTED_PROXIES"]:  # it needs the scheme the visitor used
         n = app.config["TRUSTED_PROXIES"]

@@ -60,6 +60,9 @@ class DefaultConfig:
     # Pages for people who are not signed in are kept this many seconds by each worker and
     # served again without running the view (codesign/pagecache.py); "0" turns it off.
     PAGE_CACHE_SECONDS = "5"
+    # Parts of pages that every reader sees alike (two per comment row) are kept by what they
+    # show, this many per worker (codesign/fragments.py); "0" turns it off.
+    FRAGMENT_CACHE_SIZE = "2000"
     # Signed-in sessions end after this long unused, and this long after signing in; shorter
     # for staff, board members, facilitators and admins.
     SESSION_IDLE_MINUTES = 1440

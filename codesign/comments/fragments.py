@@ -1,0 +1,31 @@
+"""The key of a comment's row in the fragment cache (codesign/fragments.py): everything the parts of
+`comments/_comment.html` that every reader sees alike are made from."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import g, request
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+
+from codesign.comments.models import Comment
+from codesign.fragments import cache, digest
+
+COLUMNS = tuple(attribute.key for attribute in sa.inspect(Comment).column_attrs)
+
+
+def comment_key(comment: Comment, page, proposal) -> bytes | None:
+    """None when nothing is kept, or when this reader sees the row as no one else does (their own
+    comment, held for a moderator, with its words)."""
+    if cache() is None:
+        return None
+    if comment.held and current_user.is_authenticated and comment.author_id == current_user.id:
+        return None
+    district = g.district
+    return digest(
+        "comment", tuple(getattr(comment, name) for name in COLUMNS),
+        # what else the page knows of it: where it was said, the log entry that answered it, replies
+        page.sessions.get(comment.session_id), page.entry_sequences.get(comment.addressed_in_id),
+        len(page.replies.get(comment.id, ())), proposal.id,
+        # how it is written: language, time zone, the district's threshold and language, the address
+        str(get_locale()), str(get_timezone()), district.id, district.slug, district.suppression_threshold,
+        district.default_locale, request.script_root)

@@ -1,0 +1,79 @@
+"""Rendered pieces of pages kept by what they show, so a list renders each row once.
+
+A row of the comment list costs a few hundred Python calls to render (labels, dates, links,
+translations), and a signed-in person's proposal page is never a kept page (codesign/pagecache.py):
+each of their views rendered every row again. Here each worker keeps the part of a row that is the
+same for everyone, under a key made of *everything that part shows*: the row's own columns, the
+language, the district's settings, what else the page knows of the row. Nothing is ever stale: a
+comment changed in any way has a new key, and its old piece ages out. What differs per person
+(a "me too" form, a comment held for its own author) is never kept; templates render it around
+the kept parts.
+
+The key is a digest (BLAKE2b, 16 bytes) of those values, so memory holds no one's words twice and
+stays bounded: FRAGMENT_CACHE_SIZE pieces per worker ("0" turns it off).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from threading import Lock
+
+from flask import Flask, current_app
+
+
+class FragmentCache:
+    def __init__(self, size: int):
+        self.size = size
+        self.pieces: OrderedDict[tuple, object] = OrderedDict()
+        self.lock = Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self.lock:
+            piece = self.pieces.get(key)
+            if piece is None:
+                self.misses += 1
+                return None
+            self.pieces.move_to_end(key)
+            self.hits += 1
+            return piece
+
+    def put(self, key, piece) -> None:
+        with self.lock:
+            self.pieces[key] = piece
+            self.pieces.move_to_end(key)
+            while len(self.pieces) > self.size:
+                self.pieces.popitem(last=False)
+
+
+def digest(*values) -> bytes:
+    """A key for the values (their repr: numbers, strings, enums, dates and tuples of them)."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).digest()
+
+
+def cache() -> FragmentCache | None:
+    return current_app.extensions.get("codesign.fragments")
+
+
+def fragment(key: bytes | None, part: str):
+    """The kept part of a piece, or None (then the template makes it and keeps it)."""
+    kept = cache()
+    return None if kept is None or key is None else kept.get((key, part))
+
+
+def keep_fragment(key: bytes | None, part: str, piece) -> str:
+    kept = cache()
+    if kept is not None and key is not None:
+        kept.put((key, part), piece)
+    return ""
+
+
+def init_app(app: Flask) -> None:
+    """Templates ask with `fragment(key, part)` and keep with `keep_fragment(key, part, html)`.
+    Off while templates may change under a running server (debug)."""
+    from codesign.comments.fragments import comment_key
+
+    size = int(app.config["FRAGMENT_CACHE_SIZE"])
+    if size > 0 and not app.debug:
+        app.extensions["codesign.fragments"] = FragmentCache(size)
+    app.jinja_env.globals.update(fragment=fragment, keep_fragment=keep_fragment, comment_key=comment_key)

@@ -1,0 +1,235 @@
+"""Comment rows kept in the fragment cache (codesign/fragments.py) read exactly as rows made fresh:
+for every reader and language, and after any change to a comment or to what its row shows."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from codesign.extensions import db
+from tests.conftest import Browser
+
+TOKEN = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+DEMO_PASSWORD = "codesign-demo"
+
+
+@pytest.fixture
+def demo_proposal(app, demo_data):
+    from codesign.proposals.models import Proposal, ProposalVersion
+
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(Proposal.id).join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
+            .where(ProposalVersion.title == "Attendance early-warning dashboard"))
+
+
+def reader(app, who):
+    browser = Browser(app.test_client())
+    if who:
+        browser.sign_in(who, DEMO_PASSWORD)
+    return browser
+
+
+def page(app, browser, url, *, kept: bool) -> str:
+    """The page with rows from the cache (made once, then read back) or made fresh."""
+    cache = app.extensions.pop("codesign.fragments")
+    try:
+        if kept:
+            app.extensions["codesign.fragments"] = cache
+            browser.get(url)  # (fills the cache)
+            hits = cache.hits
+        html = browser.get(url).get_data(as_text=True)
+        if kept:
+            assert cache.hits > hits, "the second view read no row from the cache"
+    finally:
+        app.extensions["codesign.fragments"] = cache
+    return TOKEN.sub("", html)
+
+
+def assert_same(app, browser, url):
+    kept, fresh = page(app, browser, url, kept=True), page(app, browser, url, kept=False)
+    assert kept == fresh
+
+
+@pytest.mark.parametrize("who", [None, "lucia", "amal", "staff"])
+def test_kept_rows_read_as_fresh_ones_for_every_reader_and_language(app, demo_proposal, who):
+    browser = reader(app, who)
+    for lang in ("en", "ar", "vi"):  # (each after the rows of the one before were kept)
+        for url in (f"/d/riverside/proposals/{demo_proposal}/?lang={lang}",
+                    f"/d/riverside/proposals/{demo_proposal}/comments/?sort=metoo&lang={lang}"):
+            assert_same(app, browser, url)
+
+
+def _comment(proposal_id, n=0, *where):
+    from codesign.comments.models import Comment
+
+    return db.session.scalars(sa.select(Comment).where(
+        Comment.proposal_id == proposal_id, Comment.parent_id.is_(None), *where).order_by(Comment.id.desc())
+        .offset(n).limit(1)).one()
+
+
+def _hide(pid):
+    from codesign.comments.models import HideCategory, Moderation
+
+    comment = _comment(pid, 0)
+    comment.moderation, comment.hidden_category = Moderation.HIDDEN, HideCategory.OFF_TOPIC
+
+
+def _hold_lucias_comment(pid):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments.models import Moderation
+
+    comment = _comment(pid, 1)
+    comment.author_id = find_user_by_login("lucia").id
+    comment.moderation, comment.moderated_body, comment.held_for = Moderation.HELD, "Call 555-0100", "phone"
+
+
+def _withdraw(pid):
+    from codesign.db import utcnow
+
+    _comment(pid, 2).withdrawn_at = utcnow()
+
+
+def _edit(pid):
+    from codesign.db import utcnow
+
+    comment = _comment(pid, 3)
+    comment.body, comment.edited_at = comment.body + " (and one more thing)", utcnow()
+
+
+def _redact(pid):
+    from codesign.comments.models import HideCategory
+    from codesign.db import utcnow
+
+    comment = _comment(pid, 4)
+    comment.body, comment.redacted_at, comment.redaction_category = "[removed]", utcnow(), HideCategory.PERSONAL_INFORMATION
+
+
+def _answer(pid):
+    from codesign.comments.models import Disposition
+
+    comment = _comment(pid, 5)
+    comment.official_answer, comment.disposition = "We will keep it for one year.", Disposition.ANSWERED
+
+
+def _me_too_past_the_threshold(pid):
+    _comment(pid, 6).metoo_count = 25
+
+
+def _fewer_me_toos(pid):
+    _comment(pid, 6).metoo_count = 2
+
+
+def _answered_in_the_log(pid):
+    from codesign.responselog.models import ResponseEntry
+
+    entry = db.session.scalars(sa.select(ResponseEntry).where(ResponseEntry.published_at.is_not(None))
+                               .order_by(ResponseEntry.id).limit(1)).one()
+    _comment(pid, 7).addressed_in_id = entry.id
+
+
+def _reply(pid):
+    from codesign.accounts.service import find_user_by_login
+    from codesign.comments.models import Comment, Kind, Moderation
+
+    parent = _comment(pid, 0, Comment.moderation == Moderation.VISIBLE)
+    db.session.add(Comment(proposal_id=pid, version_id=parent.version_id, author_id=find_user_by_login("amal").id,
+                           parent_id=parent.id, kind=Kind.QUESTION, section=parent.section,
+                           stakeholder_group=parent.stakeholder_group, language="ar", body="هل هذا صحيح؟"))
+
+
+def _rename_the_session(pid):
+    from codesign.comments.models import Comment
+    from codesign.community.models import Session
+
+    said = _comment(pid, 0, Comment.session_id.is_not(None))
+    db.session.get(Session, said.session_id).title = "Evening listening session (renamed)"
+
+
+def _district(pid, **values):
+    from codesign.districts.models import District
+
+    district = db.session.scalars(sa.select(District).where(District.slug == "riverside")).one()
+    for name, value in values.items():
+        setattr(district, name, value)
+
+
+def _older(pid):
+    comment = _comment(pid, 8)
+    comment.created_at = comment.created_at - timedelta(days=40)
+
+
+CHANGES = {
+    "hidden": _hide, "held for its author": _hold_lucias_comment, "withdrawn": _withdraw, "edited": _edit,
+    "redacted": _redact, "answered": _answer, "me too past the threshold": _me_too_past_the_threshold,
+    "fewer me toos": _fewer_me_toos, "answered in the log": _answered_in_the_log, "a reply": _reply,
+    "the session renamed": _rename_the_session, "dated earlier": _older,
+    "the threshold raised": lambda pid: _district(pid, suppression_threshold=30),
+    "the district's language": lambda pid: _district(pid, default_locale="es"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_changed_row_is_never_read_from_the_cache(app, demo_proposal, change):
+    """Every reader sees each change at once, whatever rows were kept before it."""
+    readers = [reader(app, who) for who in (None, "lucia", "staff")]
+    url = f"/d/riverside/proposals/{demo_proposal}/"
+    before = [page(app, browser, url, kept=True) for browser in readers]
+    with app.app_context():
+        CHANGES[change](demo_proposal)
+        db.session.commit()
+    for browser, old in zip(readers, before, strict=True):
+        kept, fresh = page(app, browser, url, kept=True), page(app, browser, url, kept=False)
+        assert kept == fresh
+        assert fresh != old, "the change did not show on the page (the test would prove nothing)"
+
+
+def test_a_held_comment_is_shown_with_its_words_to_its_author_only(app, demo_proposal):
+    with app.app_context():
+        _hold_lucias_comment(demo_proposal)
+        db.session.commit()
+    url = f"/d/riverside/proposals/{demo_proposal}/?lang=en"
+    lucia, amal = reader(app, "lucia"), reader(app, "amal")
+    for _ in range(2):  # and again, when rows were kept
+        assert "Call 555-0100" in lucia.get(url).get_data(as_text=True)
+        assert "Call 555-0100" not in amal.get(url).get_data(as_text=True)
+        assert "Call 555-0100" not in Browser(app.test_client()).get(url).get_data(as_text=True)
+
+
+def test_a_new_time_zone_redates_kept_rows(app, demo_proposal):
+    from datetime import datetime, timezone
+
+    with app.app_context():
+        _comment(demo_proposal, 0).created_at = datetime(2026, 3, 5, 3, 30, tzinfo=timezone.utc)  # (4 March in LA)
+        _district(demo_proposal, timezone="America/Los_Angeles")
+        db.session.commit()
+    browser, url = reader(app, None), f"/d/riverside/proposals/{demo_proposal}/?lang=en"
+    before = page(app, browser, url, kept=True)
+    with app.app_context():
+        _district(demo_proposal, timezone="Pacific/Kiritimati")
+        db.session.commit()
+    kept, fresh = page(app, browser, url, kept=True), page(app, browser, url, kept=False)
+    assert kept == fresh and fresh != before
+
+
+def test_the_cache_keeps_the_most_recently_read_pieces_up_to_its_size():
+    from codesign.fragments import FragmentCache, digest
+
+    cache = FragmentCache(2)
+    first, second, third = digest("a"), digest("b"), digest(("a",))
+    assert len({first, second, third}) == 3
+    cache.put(first, "1")
+    cache.put(second, "2")
+    assert cache.get(first) == "1"  # (now the most recently read)
+    cache.put(third, "3")
+    assert cache.get(second) is None and cache.get(first) == "1" and cache.get(third) == "3"
+    assert len(cache.pieces) == 2
+
+
+def test_with_the_cache_off_pages_render_every_row(other_app, demo_data, demo_proposal):
+    app = other_app(FRAGMENT_CACHE_SIZE="0")
+    assert "codesign.fragments" not in app.extensions
+    html = app.test_client().get(f"/d/riverside/proposals/{demo_proposal}/").get_data(as_text=True)
+    assert html.count('class="comment__footer"') == 20
