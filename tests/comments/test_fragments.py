@@ -233,3 +233,15 @@ def test_with_the_cache_off_pages_render_every_row(other_app, demo_data, demo_pr
     assert "codesign.fragments" not in app.extensions
     html = app.test_client().get(f"/d/riverside/proposals/{demo_proposal}/").get_data(as_text=True)
     assert html.count('class="comment__footer"') == 20
+
+
+def test_a_row_key_reads_the_same_columns_whether_loaded_or_not(app, demo_proposal):
+    from codesign.comments.fragments import COLUMNS, _columns
+
+    with app.app_context():
+        comment = _comment(demo_proposal, 0)
+        loaded = _columns(comment)
+        db.session.expire(comment, ["body", "metoo_count"])
+        assert "body" not in comment.__dict__
+        assert _columns(comment) == loaded == tuple(getattr(comment, name) for name in COLUMNS)
+        assert len(COLUMNS) > 20 and "moderated_body" in COLUMNS and "hidden_category" in COLUMNS
