@@ -18,7 +18,8 @@ import hashlib
 from collections import OrderedDict
 from threading import Lock
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, request
+from flask_babel import get_locale, get_timezone
 
 
 class FragmentCache:
@@ -55,6 +56,26 @@ def cache() -> FragmentCache | None:
     return current_app.extensions.get("codesign.fragments")
 
 
+def fragment_key(*values) -> bytes | None:
+    """The key of a piece that shows exactly `values` (a template names them all) and is written
+    in this request's language and time zone, for this district at this address; None when
+    nothing is kept."""
+    if cache() is None:
+        return None
+    district = g.get("district")
+    return digest(values, str(get_locale()), str(get_timezone()), request.script_root,
+                  (district.id, district.slug) if district is not None else None)
+
+
+def blank_form_key(form, *values) -> bytes | None:
+    """The key of a form's fields as everyone sees them before typing anything (its defaults
+    included); None once it was posted, since what was typed and its errors are that person's."""
+    if cache() is None or form.is_submitted() or form.errors:
+        return None
+    return fragment_key("form", type(form).__name__, values,
+                        tuple((field.name, field.data) for field in form if field.name != "csrf_token"))
+
+
 def fragment(key: bytes | None, part: str):
     """The kept part of a piece, or None (then the template makes it and keeps it)."""
     kept = cache()
@@ -76,4 +97,5 @@ def init_app(app: Flask) -> None:
     size = int(app.config["FRAGMENT_CACHE_SIZE"])
     if size > 0 and not app.debug:
         app.extensions["codesign.fragments"] = FragmentCache(size)
-    app.jinja_env.globals.update(fragment=fragment, keep_fragment=keep_fragment, comment_key=comment_key)
+    app.jinja_env.globals.update(fragment=fragment, keep_fragment=keep_fragment, fragment_key=fragment_key,
+                                  blank_form_key=blank_form_key, comment_key=comment_key)

@@ -58,6 +58,7 @@ def test_kept_rows_read_as_fresh_ones_for_every_reader_and_language(app, demo_pr
     browser = reader(app, who)
     for lang in ("en", "ar", "vi"):  # (each after the rows of the one before were kept)
         for url in (f"/d/riverside/proposals/{demo_proposal}/?lang={lang}",
+                    f"/d/riverside/proposals/{demo_proposal}/?kind=concern&section=retention&lang={lang}",
                     f"/d/riverside/proposals/{demo_proposal}/comments/?sort=metoo&lang={lang}"):
             assert_same(app, browser, url)
 
@@ -245,3 +246,37 @@ def test_a_row_key_reads_the_same_columns_whether_loaded_or_not(app, demo_propos
         assert "body" not in comment.__dict__
         assert _columns(comment) == loaded == tuple(getattr(comment, name) for name in COLUMNS)
         assert len(COLUMNS) > 20 and "moderated_body" in COLUMNS and "hidden_category" in COLUMNS
+
+
+def test_a_refused_comment_comes_back_with_what_was_typed_not_the_kept_blank_form(app, demo_proposal):
+    from tests.conftest import csrf_from
+
+    lucia = reader(app, "lucia")
+    url = f"/d/riverside/proposals/{demo_proposal}/"
+    blank = lucia.get(url)
+    lucia.get(url)  # (the blank form's fields are kept now)
+    response = lucia.client.post(url + "comments/", data={
+        "csrf_token": csrf_from(blank), "kind": "question", "section": "retention", "language": "es", "body": "¿?"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "¿?</textarea>" in html and 'class="form-errors"' in html
+    chosen = [tag for tag in re.findall(r"<input[^>]*>", html) if 'name="kind"' in tag and "checked" in tag]
+    assert len(chosen) == 1 and 'value="question"' in chosen[0], chosen
+    assert "¿?</textarea>" not in lucia.get(url).get_data(as_text=True)
+
+
+def test_only_a_form_nobody_posted_is_kept(app, make_district):
+    from codesign.comments.forms import CommentForm
+    from codesign.districts.service import load_district_or_404
+    from codesign.fragments import blank_form_key
+
+    make_district()
+    with app.test_request_context("/d/riverside/"):
+        load_district_or_404("riverside")
+        blank = CommentForm()
+        assert isinstance(blank_form_key(blank), bytes)
+        blank.form_errors.append("This proposal is closed.")  # (an error of the service, not of a field)
+        assert blank_form_key(blank) is None
+    with app.test_request_context("/d/riverside/", method="POST", data={"body": "hello"}):
+        load_district_or_404("riverside")
+        assert blank_form_key(CommentForm()) is None
