@@ -23,3 +23,11 @@ def test_dangerous_markup_is_removed(hostile):
     html = str(render_markdown(hostile)).lower()
     for bad in ("<script", "onerror", "javascript:", "onclick", "<iframe", "style=", "<img"):
         assert bad not in html
+
+
+def test_the_same_text_is_rendered_once_and_gives_the_same_html():
+    text = "## Kept\n\nOnce **per worker**, <script>alert(1)</script>"
+    first = render_markdown(text)
+    hits = render_markdown.cache_info().hits
+    assert render_markdown(text) == first and render_markdown.cache_info().hits == hits + 1
+    assert "<script" not in first
