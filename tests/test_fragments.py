@@ -1,4 +1,5 @@
-"""Comment rows kept in the fragment cache (codesign/fragments.py) read exactly as rows made fresh:
+"""Pieces kept in the fragment cache (codesign/fragments.py: comment rows, the comment form and
+filters, the vote counts) read exactly as pieces made fresh:
 for every reader and language, and after any change to a comment or to what its row shows."""
 from __future__ import annotations
 
@@ -162,6 +163,20 @@ def _older(pid):
     comment.created_at = comment.created_at - timedelta(days=40)
 
 
+def _more_votes(pid):
+    from codesign.accounts.models import StakeholderGroup
+    from codesign.proposals.models import Proposal
+    from codesign.votes.models import Stance, VoteCount
+
+    version_id = db.session.get(Proposal, pid).current_version_id
+    counted = db.session.get(VoteCount, (version_id, Stance.SUPPORT, StakeholderGroup.FAMILY))
+    if counted is None:
+        db.session.add(VoteCount(version_id=version_id, stance=Stance.SUPPORT, stakeholder_group=StakeholderGroup.FAMILY,
+                                 votes=40))
+    else:
+        counted.votes += 40
+
+
 CHANGES = {
     "hidden": _hide, "held for its author": _hold_lucias_comment, "withdrawn": _withdraw, "edited": _edit,
     "redacted": _redact, "answered": _answer, "me too past the threshold": _me_too_past_the_threshold,
@@ -169,6 +184,7 @@ CHANGES = {
     "the session renamed": _rename_the_session, "dated earlier": _older,
     "the threshold raised": lambda pid: _district(pid, suppression_threshold=30),
     "the district's language": lambda pid: _district(pid, default_locale="es"),
+    "more votes": _more_votes,
 }
 
 
