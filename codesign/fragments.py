@@ -1,13 +1,14 @@
-"""Rendered pieces of pages kept by what they show, so a list renders each row once.
+"""Rendered pieces of pages kept by what they show, so a page renders each of them once.
 
 A row of the comment list costs a few hundred Python calls to render (labels, dates, links,
 translations), and a signed-in person's proposal page is never a kept page (codesign/pagecache.py):
-each of their views rendered every row again. Here each worker keeps the part of a row that is the
-same for everyone, under a key made of *everything that part shows*: the row's own columns, the
-language, the district's settings, what else the page knows of the row. Nothing is ever stale: a
-comment changed in any way has a new key, and its old piece ages out. What differs per person
-(a "me too" form, a comment held for its own author) is never kept; templates render it around
-the kept parts.
+each of their views rendered every row, the comment form and the vote counts again. Here each
+worker keeps the pieces that are the same for everyone, under a key made of *everything the piece
+shows*: a row's own columns (comments/fragments.py), the suppressed tallies, the filters chosen,
+plus the language, time zone, district and address (`fragment_key`). Nothing is ever stale: a
+comment or count changed in any way has a new key, and the old piece ages out. What differs per
+person (a "me too" form's token, a comment held for its own author, a form someone posted) is
+never kept; templates render it around the kept pieces.
 
 The key is a digest (BLAKE2b, 16 bytes) of those values, so memory holds no one's words twice and
 stays bounded: FRAGMENT_CACHE_SIZE pieces per worker ("0" turns it off).
