@@ -15,17 +15,22 @@ stays bounded: FRAGMENT_CACHE_SIZE pieces per worker ("0" turns it off).
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import decimal
+import enum
 import hashlib
 from collections import OrderedDict
 from threading import Lock
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import get_locale, get_timezone
 
 
 class FragmentCache:
-    def __init__(self, size: int):
+    def __init__(self, size: int, *, check_keys: bool = False):
         self.size = size
+        self.check_keys = check_keys  # (under test: every key's values must show their content)
         self.pieces: OrderedDict[tuple, object] = OrderedDict()
         self.lock = Lock()
         self.hits = self.misses = 0
@@ -49,8 +54,35 @@ class FragmentCache:
 
 
 def digest(*values) -> bytes:
-    """A key for the values (their repr: numbers, strings, enums, dates and tuples of them)."""
+    """A key for the values, from their repr: numbers, strings, enums, dates, dataclasses and
+    containers of them, whose repr is their content. (An object whose repr is its address, such
+    as a model instance, could share a key with another made later at the same address: under
+    test, `_plain` refuses it.)"""
+    kept = cache() if has_app_context() else None
+    if kept is not None and kept.check_keys:
+        _plain(values)
     return hashlib.blake2b(repr(values).encode(), digest_size=16).digest()
+
+
+PLAIN = (str, bytes, int, float, type(None), datetime.date, datetime.time, datetime.timedelta, decimal.Decimal,
+         enum.Enum)
+
+
+def _plain(value) -> None:
+    if isinstance(value, PLAIN):
+        return
+    if isinstance(value, (tuple, list, set, frozenset)):
+        for item in value:
+            _plain(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _plain(key)
+            _plain(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _plain(getattr(value, field.name))
+    else:
+        raise TypeError(f"a fragment key needs values whose repr is their content, not {type(value).__name__}")
 
 
 def cache() -> FragmentCache | None:
@@ -97,6 +129,6 @@ def init_app(app: Flask) -> None:
 
     size = int(app.config["FRAGMENT_CACHE_SIZE"])
     if size > 0 and not app.debug:
-        app.extensions["codesign.fragments"] = FragmentCache(size)
+        app.extensions["codesign.fragments"] = FragmentCache(size, check_keys=app.testing)
     app.jinja_env.globals.update(fragment=fragment, keep_fragment=keep_fragment, fragment_key=fragment_key,
                                   blank_form_key=blank_form_key, comment_key=comment_key)

@@ -296,3 +296,15 @@ def test_only_a_form_nobody_posted_is_kept(app, make_district):
     with app.test_request_context("/d/riverside/", method="POST", data={"body": "hello"}):
         load_district_or_404("riverside")
         assert blank_form_key(CommentForm()) is None
+
+
+def test_a_key_refuses_values_whose_repr_is_not_their_content(app, demo_proposal):
+    from codesign.fragments import digest
+
+    with app.app_context():
+        comment = _comment(demo_proposal, 0)
+        assert digest("row", (1, "two", None), {"a": [1.5]}) == digest("row", (1, "two", None), {"a": [1.5]})
+        with pytest.raises(TypeError):
+            digest("row", comment)  # (its repr is its address)
+        with pytest.raises(TypeError):
+            digest("row", {"nested": [object()]})
