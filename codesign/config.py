@@ -63,6 +63,7 @@ class DefaultConfig:
     # Parts of pages that every reader sees alike (two per comment row) are kept by what they
     # show, this many per worker (codesign/fragments.py); "0" turns it off.
     FRAGMENT_CACHE_SIZE = "2000"
+    FRAGMENT_KEY_CHECKS = False  # the test suite checks every key's values (costs a little)
     # Signed-in sessions end after this long unused, and this long after signing in; shorter
     # for staff, board members, facilitators and admins.
     SESSION_IDLE_MINUTES = 1440

@@ -129,6 +129,6 @@ def init_app(app: Flask) -> None:
 
     size = int(app.config["FRAGMENT_CACHE_SIZE"])
     if size > 0 and not app.debug:
-        app.extensions["codesign.fragments"] = FragmentCache(size, check_keys=app.testing)
+        app.extensions["codesign.fragments"] = FragmentCache(size, check_keys=bool(app.config["FRAGMENT_KEY_CHECKS"]))
     app.jinja_env.globals.update(fragment=fragment, keep_fragment=keep_fragment, fragment_key=fragment_key,
                                   blank_form_key=blank_form_key, comment_key=comment_key)

@@ -69,6 +69,7 @@ def make_test_app(database_url: str, instance_path: Path, **overrides):
         "MAIL_BACKEND": "memory",
         "SEARCH_BACKGROUND": False,
         "PAGE_CACHE_SECONDS": "0",  # tests read their own writes at once; tests/test_pagecache.py turns it on
+        "FRAGMENT_KEY_CHECKS": True,  # every fragment key a page makes shows its content (codesign/fragments.py)
     }
     config.update(overrides)
     return create_app(config)
