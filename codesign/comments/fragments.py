@@ -5,12 +5,11 @@ from __future__ import annotations
 import operator
 
 import sqlalchemy as sa
-from flask import g, request
-from flask_babel import get_locale, get_timezone
+from flask import g
 from flask_login import current_user
 
 from codesign.comments.models import Comment
-from codesign.fragments import cache, digest
+from codesign.fragments import cache, fragment_key
 
 COLUMNS = tuple(attribute.key for attribute in sa.inspect(Comment).column_attrs)
 _loaded_columns = operator.itemgetter(*COLUMNS)
@@ -33,11 +32,10 @@ def comment_key(comment: Comment, page, proposal) -> bytes | None:
     if comment.held and current_user.is_authenticated and comment.author_id == current_user.id:
         return None
     district = g.district
-    return digest(
+    return fragment_key(
         "comment", _columns(comment),
         # what else the page knows of it: where it was said, the log entry that answered it, replies
         page.sessions.get(comment.session_id), page.entry_sequences.get(comment.addressed_in_id),
         len(page.replies.get(comment.id, ())), proposal.id,
-        # how it is written: language, time zone, the district's threshold and language, the address
-        str(get_locale()), str(get_timezone()), district.id, district.slug, district.suppression_threshold,
-        district.default_locale, request.script_root)
+        # the district's settings it shows (fragment_key adds language, time zone, district, address)
+        district.suppression_threshold, district.default_locale)
