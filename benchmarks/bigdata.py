@@ -3,10 +3,11 @@
 Run:  .venv/bin/python -m benchmarks.bigdata --postgres-url postgresql://postgres@127.0.0.1:5432/test
       [--comments 1000000] [--people 200000] [--districts 100] [--no-write]
 
-In a throw-away database: the demo district grown a little (the "small" data), then 99 more
-districts with their proposals, people, votes and comments loaded with COPY, a quarter of the
-comments on the demo's attendance proposal itself. Times every page and fragment (median of
-15, in-process, page cache off; the board packet, which prints every comment, once) on the demo district before and after the load, the review
+In two throw-away databases: the demo district grown a little (the "small" data) in both, then
+in one of them 99 more districts with their proposals, people, votes and comments loaded with
+COPY, a quarter of the comments on the demo's attendance proposal itself. Times every page and
+fragment of the demo district in both, in turns (one request to each, 15 times; the median of
+each; in-process, page cache off; the board packet, which prints every comment, once), the review
 page's aggregates, and the board packet's HTML; writes its section of benchmarks/RESULTS.md.
 """
 from __future__ import annotations
@@ -35,17 +36,15 @@ GROUPS = ["student", "family", "educator", "community_member", "community_organi
 WORDS = "data student family privacy school years counselor attendance call home language safe records".split()
 
 
-def timed(client, url: str, repeat: int = 15) -> float:
-    client.get(url).close()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        response = client.get(url)
-        response.get_data()
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        response.close()
-    return statistics.median(times)
+def timed(client, url: str) -> float:
+    """One request, in ms."""
+    started = time.perf_counter()
+    response = client.get(url)
+    response.get_data()
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    response.close()
+    return elapsed
 
 
 def pages(found: dict) -> list[tuple[str, str, str | None]]:
@@ -102,14 +101,35 @@ def deep_show_more_url(app, proposal_id: int, page_number: int) -> str:
         return url_for("comments.index", district_slug="riverside", proposal_id=proposal_id, **link)
 
 
-def measure(app, found, repeat: int = 15) -> dict[str, float]:
-    clients, times = {}, {}
-    found = dict(found, next=show_more_url(app, found["proposal"], 20),
-                 deep=deep_show_more_url(app, found["proposal"], DEEP_PAGE))
-    for label, url, who in pages(found):
-        client = clients.setdefault(who, signed_in_client(app, who))
+def measure(apps, repeat: int = 15) -> list[dict[str, float]]:
+    """Each page's median time in each app (small data, large data), taken in turns: one
+    request to each app, then again, so that a slower minute of the machine falls on both
+    alike (timed one after the other, the small and the large run minutes apart, and this
+    machine's speed wanders by a fifth between minutes)."""
+    lists = []
+    for app in apps:
+        found = ids(app)
+        found.update(next=show_more_url(app, found["proposal"], 20),
+                     deep=deep_show_more_url(app, found["proposal"], DEEP_PAGE))
+        lists.append(pages(found))
+    clients = [{} for _ in apps]
+    times = [{} for _ in apps]
+    for rows in zip(*lists, strict=True):
+        label = rows[0][0]
         # The packet lists every comment (its appendix grows with the data, by design): timed once.
-        times[label] = timed(client, url, repeat=1 if "packet" in url else repeat)
+        rounds = 1 if "packet" in rows[0][1] else repeat
+        samples = [[] for _ in apps]
+        for n, (app, (_label, url, who)) in enumerate(zip(apps, rows, strict=True)):
+            if who not in clients[n]:
+                clients[n][who] = signed_in_client(app, who)
+            clients[n][who].get(url).close()  # (warm)
+        for round_ in range(rounds):
+            order = range(len(apps)) if round_ % 2 == 0 else reversed(range(len(apps)))  # (neither always first)
+            for n in order:
+                _label, url, who = rows[n]
+                samples[n].append(timed(clients[n][who], url))
+        for n in range(len(apps)):
+            times[n][label] = statistics.median(samples[n])
     return times
 
 
@@ -240,44 +260,54 @@ def main(argv=None) -> None:
     from codesign.config import normalize_database_url
     from codesign.operations.scratch import scratch_database, unique_name
 
-    with scratch_database(normalize_database_url(args.postgres_url), unique_name("codesign_big"),
-                          keep=args.keep) as database, \
+    server = normalize_database_url(args.postgres_url)
+    with scratch_database(server, unique_name("codesign_small"), keep=args.keep) as small_database, \
+            scratch_database(server, unique_name("codesign_big"), keep=args.keep) as big_database, \
             tempfile.TemporaryDirectory(prefix="codesign-big-") as folder:
-        os.environ["CODESIGN_INSTANCE_PATH"] = folder
         if args.keep:
-            print("Database kept:", database.render_as_string(hide_password=False))
-        from flask_migrate import upgrade
-
-        from benchmarks.data import grow
-        from codesign import create_app
-        from codesign.demo import load_demo
-        from codesign.districts.service import get_district
-
-        app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "SEARCH_BACKGROUND": False,
-                          "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
-                          "SEARCH": "postgres", "DATABASE_URL": database.render_as_string(hide_password=False)})
-        with app.app_context():
-            upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-            load_demo()
-        with app.test_request_context():
-            grow(get_district("riverside"), scale=1)
-        found = ids(app)
-        small = measure(app, found, args.repeat)
+            print("Databases kept:", *(d.render_as_string(hide_password=False) for d in (small_database, big_database)))
+        small_app, big_app = (make_app(database, Path(folder) / name)
+                              for database, name in ((small_database, "small"), (big_database, "big")))
         started = time.perf_counter()
-        sizes = load_big(app, args)
+        sizes = load_big(big_app, args)
         load_seconds = time.perf_counter() - started
-        large = measure(app, found, args.repeat)
-        review = review_aggregates(app, found)
+        small, large = measure([small_app, big_app], args.repeat)
+        review = review_aggregates(big_app, ids(big_app))
         from codesign.extensions import db
 
-        with app.app_context():
-            db.engine.dispose()
-    text = report(small, large, sizes, load_seconds, review)
+        for app in (small_app, big_app):
+            with app.app_context():
+                db.engine.dispose()
+    text = report(small, large, sizes, load_seconds, review, args.repeat)
     print(text)
     if not args.no_write:
         from benchmarks.run import write_section
 
         write_section(SECTION, text)
+
+
+def make_app(database: sa.URL, folder: Path):
+    """An app on `database` (created empty), migrated, with the demo district grown a little:
+    the "small" data, which load_big then grows in one of the two."""
+    from flask_migrate import upgrade
+
+    from benchmarks.data import grow
+    from codesign import create_app
+    from codesign.demo import load_demo
+    from codesign.districts.service import get_district
+
+    address = database.render_as_string(hide_password=False)
+    folder.mkdir()
+    os.environ["CODESIGN_INSTANCE_PATH"] = str(folder)
+    app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "SEARCH_BACKGROUND": False,
+                      "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
+                      "SEARCH": "postgres", "DATABASE_URL": address})
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+        load_demo()
+    with app.test_request_context():
+        grow(get_district("riverside"), scale=1)
+    return app
 
 
 def review_aggregates(app, found) -> float:
@@ -301,12 +331,13 @@ def review_aggregates(app, found) -> float:
     return statistics.median(times)
 
 
-def report(small: dict, large: dict, sizes: dict, load_seconds: float, review_ms: float) -> str:
+def report(small: dict, large: dict, sizes: dict, load_seconds: float, review_ms: float, repeat: int = 15) -> str:
     from datetime import date
 
     lines = [f"{SECTION} — {date.today().isoformat()}", "",
              "`.venv/bin/python -m benchmarks.bigdata`. PostgreSQL 15, in-process (Flask test client, page cache "
-             f"off), median of 15 (the packet, which prints every comment, once). Large: {sizes['districts']} districts, "
+             f"off), median of {repeat} requests to each database in turns (the packet, which prints every comment, "
+             f"once). Large: {sizes['districts']} districts, "
              f"{sizes['people']:,} participants, {sizes['votes']:,} votes, {sizes['comments']:,} more comments "
              f"(a quarter on the measured proposal), loaded by COPY in {load_seconds:.0f} s.", "",
              "| page | small | large | large ÷ small |", "|---|---|---|---|"]
