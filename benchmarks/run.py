@@ -421,16 +421,18 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
     return "\n".join(lines)
 
 
-def write_section(section: str, text: str) -> None:
-    """Replace (or add, after the file's introduction) the section that starts with `section`."""
-    current = RESULTS.read_text()
+def write_section(section: str, text: str, results: Path | None = None) -> None:
+    """Replace, where it stands, the section that starts with `section`; or add it at the end.
+    (So the file keeps its order, whichever benchmark ran last.)"""
+    results = results or RESULTS
+    current = results.read_text()
     start = current.find(section)
-    if start >= 0:
-        end = current.find("\n## ", start + 1)
-        current = current[:start] + current[end + 1:] if end >= 0 else current[:start]
-    header_end = current.find("\n## ")
-    head, rest = (current[:header_end + 1], current[header_end + 1:]) if header_end >= 0 else (current + "\n", "")
-    RESULTS.write_text(head + text.rstrip() + "\n\n" + rest)
+    if start < 0:
+        results.write_text(current.rstrip() + "\n\n" + text.rstrip() + "\n")
+        return
+    end = current.find("\n## ", start + 1)
+    rest = current[end + 1:] if end >= 0 else ""
+    results.write_text(current[:start] + text.rstrip() + "\n" + ("\n" + rest if rest else ""))
 
 
 def write_results(text: str) -> None:

@@ -18,3 +18,15 @@ def test_the_big_data_benchmark_runs_small(monkeypatch, capsys):
     report = capsys.readouterr().out
     assert "| Proposal | " in report and "Review aggregates alone" in report
     assert "deep page" in report and "| Board packet (HTML) |" in report
+
+
+def test_a_re_measured_section_stays_where_it_was(tmp_path):
+    from benchmarks.run import write_section
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\nIntro.\n\n## A — 1\n\nold a\n\n## B — 1\n\nold b\n\n## C — 1\n\nold c\n")
+    write_section("## B", "## B — 2\n\nnew b\n", results)
+    write_section("## C", "## C — 2\n\nnew c\n", results)
+    write_section("## D", "## D — 1\n\nnew d\n", results)
+    assert results.read_text() == ("# Benchmark results\n\nIntro.\n\n## A — 1\n\nold a\n\n## B — 2\n\nnew b\n\n"
+                                   "## C — 2\n\nnew c\n\n## D — 1\n\nnew d\n")
