@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -14,8 +15,12 @@ class Piece:
     text: str
 
 
-def word_diff(old: str, new: str) -> list[Piece]:
-    """The new text as runs of unchanged, removed and added words (whitespace kept)."""
+@lru_cache(maxsize=128)
+def word_diff(old: str, new: str) -> tuple[Piece, ...]:
+    """The new text as runs of unchanged, removed and added words (whitespace kept).
+
+    A pure function of the two texts, so kept for the last 128 pairs per worker (a tuple, which
+    no caller can change): the review page diffs the first and current versions on every view."""
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
     opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     pieces: list[Piece] = []
@@ -45,8 +50,8 @@ def word_diff(old: str, new: str) -> list[Piece]:
         removed.extend(a[i1:i2])
         added.extend(b[j1:j2])
     flush()
-    return pieces
+    return tuple(pieces)
 
 
-def changed(pieces: list[Piece]) -> bool:
+def changed(pieces) -> bool:
     return any(piece.op != "same" for piece in pieces)
