@@ -5,10 +5,13 @@ translations), and a signed-in person's proposal page is never a kept page (code
 each of their views rendered every row, the comment form and the vote counts again. Here each
 worker keeps the pieces that are the same for everyone, under a key made of *everything the piece
 shows*: a row's own columns (comments/fragments.py), the suppressed tallies, the filters chosen,
-plus the language, time zone, district and address (`fragment_key`). Nothing is ever stale: a
-comment or count changed in any way has a new key, and the old piece ages out. What differs per
-person (a "me too" form's token, a comment held for its own author, a form someone posted) is
-never kept; templates render it around the kept pieces.
+a moderation queue item's comment, proposal title and reports (moderation/fragments.py), plus
+the language, time zone, district and address (`fragment_key`). Nothing is ever stale: a comment
+or count changed in any way has a new key, and the old piece ages out. What differs per person (a
+comment held for its own author, a form someone posted) is never kept; templates render it around
+the kept pieces. A form's token is each person's own: the "me too" form is kept in two pieces
+around it, and a piece with several forms is kept without it and gets each reader's put back
+(`fragment_with_token`).
 
 The key is a digest (BLAKE2b, 16 bytes) of those values, so memory holds no one's words twice and
 stays bounded: FRAGMENT_CACHE_SIZE pieces per worker ("0" turns it off).
@@ -25,6 +28,8 @@ from threading import Lock
 
 from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import get_locale, get_timezone
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 
 class FragmentCache:
@@ -122,8 +127,23 @@ def keep_fragment(key: bytes | None, part: str, piece) -> str:
     return ""
 
 
+def fragment_with_token(key: bytes | None, part: str) -> Markup | None:
+    """A kept part holding forms, with this reader's form token put back where it was."""
+    pieces = fragment(key, part)
+    return None if pieces is None else Markup(generate_csrf().join(pieces))
+
+
+def keep_fragment_with_token(key: bytes | None, part: str, html) -> str:
+    """Keep a part holding forms without the reader's form token (its pieces around each place
+    the token was): the forms are everyone's, the token is each person's own."""
+    if key is not None and cache() is not None:
+        keep_fragment(key, part, tuple(str(html).split(generate_csrf())))
+    return ""
+
+
 def init_app(app: Flask) -> None:
-    """Templates ask with `fragment(key, part)` and keep with `keep_fragment(key, part, html)`.
+    """Templates ask with `fragment(key, part)` and keep with `keep_fragment(key, part, html)`
+    (a part with forms: `fragment_with_token`, `keep_fragment_with_token`).
     Off while templates may change under a running server (debug)."""
     from codesign.comments.fragments import comment_key
 
@@ -131,4 +151,6 @@ def init_app(app: Flask) -> None:
     if size > 0 and not app.debug:
         app.extensions["codesign.fragments"] = FragmentCache(size, check_keys=bool(app.config["FRAGMENT_KEY_CHECKS"]))
     app.jinja_env.globals.update(fragment=fragment, keep_fragment=keep_fragment, fragment_key=fragment_key,
-                                  blank_form_key=blank_form_key, comment_key=comment_key)
+                                  blank_form_key=blank_form_key, comment_key=comment_key,
+                                  fragment_with_token=fragment_with_token,
+                                  keep_fragment_with_token=keep_fragment_with_token)

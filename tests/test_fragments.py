@@ -1,6 +1,7 @@
 """Pieces kept in the fragment cache (codesign/fragments.py: comment rows, the comment form and
-filters, the vote counts) read exactly as pieces made fresh:
-for every reader and language, and after any change to a comment or to what its row shows."""
+filters, the vote counts, the moderation queue's items and their forms) read exactly as pieces
+made fresh: for every reader and language, and after any change to a comment or to what its row
+shows; forms kept carry each reader's own token."""
 from __future__ import annotations
 
 import re
@@ -253,14 +254,14 @@ def test_with_the_cache_off_pages_render_every_row(other_app, demo_data, demo_pr
 
 
 def test_a_row_key_reads_the_same_columns_whether_loaded_or_not(app, demo_proposal):
-    from codesign.comments.fragments import COLUMNS, _columns
+    from codesign.comments.fragments import COLUMNS, comment_columns
 
     with app.app_context():
         comment = _comment(demo_proposal, 0)
-        loaded = _columns(comment)
+        loaded = comment_columns(comment)
         db.session.expire(comment, ["body", "metoo_count"])
         assert "body" not in comment.__dict__
-        assert _columns(comment) == loaded == tuple(getattr(comment, name) for name in COLUMNS)
+        assert comment_columns(comment) == loaded == tuple(getattr(comment, name) for name in COLUMNS)
         assert len(COLUMNS) > 20 and "moderated_body" in COLUMNS and "hidden_category" in COLUMNS
 
 
@@ -308,3 +309,129 @@ def test_a_key_refuses_values_whose_repr_is_not_their_content(app, demo_proposal
             digest("row", comment)  # (its repr is its address)
         with pytest.raises(TypeError):
             digest("row", {"nested": [object()]})
+
+
+# ---------------------------------------------------------------- the moderation queue
+
+MODERATION = "/d/riverside/moderation/"
+ANY_TOKEN = re.compile(r'name="[\w-]*csrf_token" type="hidden" value="([^"]+)"')
+
+
+def queue_page(app, browser, *, kept: bool, url: str = MODERATION) -> str:
+    html = page(app, browser, url, kept=kept)
+    assert html.count('class="queue-item"') >= 3, "the demo's queue is empty (the test would prove nothing)"
+    return ANY_TOKEN.sub("", html)
+
+
+def _held(pid):
+    from codesign.comments.models import Comment, Moderation
+
+    return db.session.scalars(sa.select(Comment).where(Comment.moderation == Moderation.HELD)
+                              .order_by(Comment.id)).first()
+
+
+def _report_again(pid):
+    from codesign.comments.models import Flag, FlagReason
+    from codesign.moderation.service import queue
+
+    with_reports = [item.comment for item in queue(_riverside()).flagged]
+    db.session.add(Flag(comment_id=with_reports[0].id, user_id=_held(pid).author_id, reason=FlagReason.OFF_TOPIC,
+                        note="A second report, just now"))
+
+
+def _riverside():
+    from codesign.districts.models import District
+
+    return db.session.scalars(sa.select(District).where(District.slug == "riverside")).one()
+
+
+def _retitle(pid):
+    from codesign.proposals.models import Proposal, ProposalVersion
+
+    proposal = db.session.get(Proposal, _held(pid).proposal_id)
+    db.session.get(ProposalVersion, proposal.current_version_id).title += " (renamed)"
+
+
+def _reword_held(pid):
+    _held(pid).moderated_body += " And one more sentence."
+
+
+QUEUE_CHANGES = {"reported again": _report_again, "its proposal renamed": _retitle,
+                 "a held comment reworded": _reword_held,
+                 "the district's time zone": lambda pid: _district(pid, timezone="Pacific/Kiritimati")}
+
+
+def test_kept_queue_items_read_as_fresh_ones_in_every_language(app, demo_proposal):
+    staff = reader(app, "staff")
+    for lang in ("en", "ar", "vi"):
+        url = f"{MODERATION}?lang={lang}"
+        assert queue_page(app, staff, url=url, kept=True) == queue_page(app, staff, url=url, kept=False)
+
+
+@pytest.mark.parametrize("change", list(QUEUE_CHANGES))
+def test_a_changed_queue_item_is_never_read_from_the_cache(app, demo_proposal, change):
+    staff = reader(app, "staff")
+    before = queue_page(app, staff, kept=True)
+    with app.app_context():
+        QUEUE_CHANGES[change](demo_proposal)
+        db.session.commit()
+    kept, fresh = queue_page(app, staff, kept=True), queue_page(app, staff, kept=False)
+    assert kept == fresh
+    assert fresh != before, "the change did not show on the page (the test would prove nothing)"
+
+
+def test_each_moderator_finds_their_own_token_in_the_kept_forms_and_it_works(app, demo_proposal, make_user):
+    from codesign.comments.models import Comment, Moderation
+    from codesign.districts.models import Role
+
+    with app.app_context():
+        riverside = _riverside()
+    make_user("second-moderator", roles={riverside: [Role.STAFF]})
+    first = reader(app, "staff")
+    first_tokens = set(ANY_TOKEN.findall(first.get(MODERATION).get_data(as_text=True)))
+    second = Browser(app.test_client())
+    second.sign_in("second-moderator")
+    hits = app.extensions["codesign.fragments"].hits
+    html = second.get(MODERATION).get_data(as_text=True)
+    assert app.extensions["codesign.fragments"].hits > hits, "no item was read from the cache"
+    tokens = ANY_TOKEN.findall(html)
+    assert len(tokens) > 3 and len(set(tokens)) == 1 and not set(tokens) & first_tokens
+    # The token in a kept form publishes a held comment for the moderator whose page it is on.
+    found = re.search(r'action="/d/riverside/moderation/(\d+)/hide" novalidate>\s*<input name="hide-\1-csrf_token" '
+                      r'type="hidden" value="([^"]+)"', html)
+    held_id = int(found.group(1))
+    response = second.client.post(f"{MODERATION}{held_id}/publish", data={"csrf_token": found.group(2)})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Comment, held_id).moderation == Moderation.VISIBLE
+
+
+def test_a_refused_redaction_comes_back_as_typed_though_its_forms_were_kept(app, demo_proposal):
+    staff = reader(app, "staff")
+    staff.get(MODERATION)
+    html = staff.get(MODERATION).get_data(as_text=True)  # (every item's forms are kept now)
+    held_id = int(re.search(r'action="/d/riverside/moderation/(\d+)/redact"', html).group(1))
+    token = ANY_TOKEN.search(html).group(1)
+    response = staff.client.post(f"{MODERATION}{held_id}/redact", data={
+        "csrf_token": token, f"redact-{held_id}-passages": "words that are not in it",
+        f"redact-{held_id}-category": "personal_information"})
+    refused = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "words that are not in it</textarea>" in refused and 'class="form-errors"' in refused
+    assert "<details open>" in refused
+    assert "words that are not in it" not in staff.get(MODERATION).get_data(as_text=True)
+
+
+def test_a_comment_published_then_reported_is_offered_the_reported_items_actions(app, demo_proposal, make_user):
+    from codesign.comments.models import Flag, FlagReason
+
+    staff = reader(app, "staff")
+    html = staff.get(MODERATION).get_data(as_text=True)  # (its actions as a held comment are kept)
+    held_id = int(re.search(r'action="/d/riverside/moderation/(\d+)/publish"', html).group(1))
+    assert staff.post(f"{MODERATION}{held_id}/publish", token_from=MODERATION).status_code == 303
+    with app.app_context():
+        db.session.add(Flag(comment_id=held_id, user_id=make_user("reader").id, reason=FlagReason.OFF_TOPIC))
+        db.session.commit()
+    html = staff.get(MODERATION).get_data(as_text=True)
+    assert f'action="/d/riverside/moderation/{held_id}/keep"' in html
+    assert f'action="/d/riverside/moderation/{held_id}/publish"' not in html

@@ -15,7 +15,7 @@ COLUMNS = tuple(attribute.key for attribute in sa.inspect(Comment).column_attrs)
 _loaded_columns = operator.itemgetter(*COLUMNS)
 
 
-def _columns(comment: Comment) -> tuple:
+def comment_columns(comment: Comment) -> tuple:
     """The comment's column values, read straight from what the query loaded (an attribute read
     through the ORM costs a few Python calls, and a page reads some thirty per row)."""
     try:
@@ -33,7 +33,7 @@ def comment_key(comment: Comment, page, proposal) -> bytes | None:
         return None
     district = g.district
     return fragment_key(
-        "comment", _columns(comment),
+        "comment", comment_columns(comment),
         # what else the page knows of it: where it was said, the log entry that answered it, replies
         page.sessions.get(comment.session_id), page.entry_sequences.get(comment.addressed_in_id),
         len(page.replies.get(comment.id, ())), proposal.id,

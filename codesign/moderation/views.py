@@ -13,6 +13,7 @@ from codesign.districts.models import Role
 from codesign.forms import Form, add_error, flash_form_errors
 from codesign.moderation import bp, pii, service
 from codesign.moderation.forms import HideForm, RedactForm
+from codesign.moderation.fragments import item_key
 
 ERRORS = {
     "not_held": _l("That comment is no longer waiting: someone else decided first."),
@@ -42,15 +43,15 @@ def _forms(item_id: int) -> tuple[HideForm, RedactForm]:
 
 
 def _queue_page(failed: RedactForm | None = None, failed_id: int | None = None, status: int = 200):
-    queue = service.queue(g.district)
-    forms = {}
-    for item in queue.held + queue.flagged:
-        hide_form, redact_form = _forms(item.comment.id)
-        if failed is not None and item.comment.id == failed_id:
-            redact_form = failed
-        forms[item.comment.id] = (hide_form, redact_form)
-    return render_template("moderation/queue.html", queue=queue, item_forms=forms, action_form=Form(),
-                           text_of=service.text_of), status
+    def item_forms(comment_id: int) -> tuple[HideForm, RedactForm]:
+        """An item's forms, made only for items whose actions are not kept (the page keeps them
+        for everyone but the one whose redaction was refused: it comes back as typed)."""
+        hide_form, redact_form = _forms(comment_id)
+        return hide_form, (failed if failed is not None and comment_id == failed_id else redact_form)
+
+    return render_template("moderation/queue.html", queue=service.queue(g.district), item_forms=item_forms,
+                           failed_id=failed_id if failed is not None else None, action_form=Form(),
+                           text_of=service.text_of, item_key=item_key), status
 
 
 @bp.route("/")
