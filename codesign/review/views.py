@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from codesign.accounts.models import STAKEHOLDER_LABELS
 from codesign.authz import has_role, require, require_role
@@ -92,6 +93,30 @@ def _packet_locale() -> tuple[str, str | None]:
     return g.district.default_locale, asked
 
 
+class CommentLines(dict):
+    """The line above each comment in the packet's appendix (its kind, group, channel and
+    language), made once per combination of the four in the packet's language: a packet may list
+    a quarter of a million comments, and there are a few dozen combinations."""
+
+    def __missing__(self, key) -> Markup:
+        kind, group, channel, language = key
+        line = self[key] = Markup(" · ").join([kind.label, group.label, CHANNEL_LABELS[channel],
+                                                language_label(language)])
+        return line
+
+
+def appendix(rows):
+    """The packet's appendix as the template prints it, row by row: (the part's heading where a
+    new part starts, else None; the comment's line; its language; its words)."""
+    lines, section = CommentLines(), None
+    for row_section, kind, group, channel, language, body in rows:
+        heading = None
+        if row_section != section:
+            section = row_section
+            heading = SECTION_LABELS.get(section, section)
+        yield heading, lines[kind, group, channel, language], language, body
+
+
 def render_packet(proposal, *, pdf: bool) -> str:
     locale, unavailable = _packet_locale()
     review = service.build(proposal, g.district)
@@ -99,7 +124,7 @@ def render_packet(proposal, *, pdf: bool) -> str:
         return render_template(
             "review/packet.html", locale=locale, packet_dir=text_direction(locale), pdf=pdf,
             unavailable=locale_name(unavailable) if unavailable else None,
-            comments=service.visible_comments(proposal), **_context(review, g.district))
+            appendix=appendix(service.visible_comments(proposal)), **_context(review, g.district))
 
 
 @bp.route("/proposals/<int:proposal_id>/review/packet")

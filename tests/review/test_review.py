@@ -129,6 +129,44 @@ def test_packet_in_a_chosen_language_with_fallback(app, demo):
     assert "Community session" in fallback and "Soomaali" in fallback
 
 
+def test_the_packet_lists_every_visible_comment_once_under_its_part(app, demo):
+    """Appendix B, as a board member reads it: every comment anyone can read (none hidden, held or
+    withdrawn), by part of the proposal, each with its kind, group, channel and language."""
+    import re
+
+    from flask_babel import force_locale
+    from markupsafe import escape
+
+    from codesign.comments.models import (
+        CHANNEL_LABELS,
+        SECTION_LABELS,
+        Comment,
+        Moderation,
+    )
+    from codesign.i18n import language_label
+
+    with app.app_context():
+        db.session.get(Comment, db.session.scalar(sa.select(sa.func.max(Comment.id)).where(
+            Comment.proposal_id == demo, Comment.parent_id.is_(None)))).withdrawn_at = sa.func.now()
+        db.session.commit()
+    html = signed_in(app, "board").get(review_url(demo, "packet?lang=vi")).get_data(as_text=True)
+    appendix = html[html.index('id="appendix-comments"'):]
+    with app.test_request_context(), force_locale("vi"):
+        shown = db.session.scalars(sa.select(Comment).where(
+            Comment.proposal_id == demo, Comment.moderation == Moderation.VISIBLE, Comment.withdrawn_at.is_(None))
+            .order_by(Comment.section, Comment.id)).all()
+        everyone = db.session.scalar(sa.select(sa.func.count()).where(Comment.proposal_id == demo))
+        lines = [f'<li><p class="packet__meta">{escape(c.kind.label)} · {escape(c.stakeholder_group.label)} · '
+                 f'{escape(CHANNEL_LABELS[c.channel])} · {language_label(c.language)}</p>\n      '
+                 f'<p class="preserve-lines" dir="auto" lang="{c.language}">{escape(c.body)}</p></li>' for c in shown]
+        headings = [str(escape(SECTION_LABELS[section])) for section in dict.fromkeys(c.section for c in shown)]
+    assert 20 < len(shown) < everyone, "the demo has no comment left out (the test would prove nothing)"
+    assert len({c.channel for c in shown}) > 1 and len({c.language for c in shown}) > 2
+    assert re.findall(r'<li><p class="packet__meta">.*?</li>', appendix, re.S) == lines
+    assert re.findall(r"<h3>(.*?)</h3>", appendix) == headings and len(headings) > 2
+    assert appendix.count('<ol class="packet__comments">') == appendix.count("</ol>") == len(headings)
+
+
 def _pdf_available():
     try:
         import codesign.review.pdf  # noqa: F401
