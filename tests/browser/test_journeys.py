@@ -352,9 +352,11 @@ def test_a_facilitator_schedules_prints_the_arabic_kit_and_records_the_session(
         app, page, demo_data, check_accessibility):
     from datetime import datetime, timedelta
     from urllib.parse import urlparse
+    from zoneinfo import ZoneInfo
 
     from codesign.comments.models import Comment
     from codesign.community.models import Session, SessionAttendance, SessionTally
+    from codesign.districts.models import District
     from codesign.extensions import db
     from tests.browser.conftest import sign_in
 
@@ -366,7 +368,11 @@ def test_a_facilitator_schedules_prints_the_arabic_kit_and_records_the_session(
     page.wait_for_selector("form.stacked input[name='title']")
     assert page.locator("input[name='proposals'][value='1']").is_checked()
     page.locator("input[name='title']").fill(title)
-    day = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%d")
+    # The form's times are the district's: a date counted in the machine's zone (UTC) left the
+    # evening moved eleven days back below still ahead in Los Angeles for hours after midnight UTC.
+    with app.app_context():
+        zone = ZoneInfo(db.session.scalar(sa.select(District.timezone).where(District.slug == "riverside")))
+    day = (datetime.now(zone) + timedelta(days=10)).strftime("%Y-%m-%d")
     page.locator("input[name='starts_at']").fill(f"{day}T18:00")
     page.locator("input[name='ends_at']").fill(f"{day}T19:30")
     page.locator("input[name='mode'][value='in_person']").check()
