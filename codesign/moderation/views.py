@@ -13,7 +13,7 @@ from codesign.districts.models import Role
 from codesign.forms import Form, add_error, flash_form_errors
 from codesign.moderation import bp, pii, service
 from codesign.moderation.forms import HideForm, RedactForm
-from codesign.moderation.fragments import item_key
+from codesign.moderation.fragments import actions_key, item_key
 
 ERRORS = {
     "not_held": _l("That comment is no longer waiting: someone else decided first."),
@@ -51,7 +51,8 @@ def _queue_page(failed: RedactForm | None = None, failed_id: int | None = None, 
 
     return render_template("moderation/queue.html", queue=service.queue(g.district), item_forms=item_forms,
                            failed_id=failed_id if failed is not None else None, action_form=Form(),
-                           text_of=service.text_of, item_key=item_key), status
+                           text_of=service.text_of, item_key=item_key,
+                           actions_key=actions_key), status
 
 
 @bp.route("/")
