@@ -23,7 +23,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from benchmarks.run import ids, show_more_url, signed_in_client
+from benchmarks.run import ids, populate, show_more_url, signed_in_client
+from benchmarks.run import make_app as make_benchmark_app
 from codesign.comments.counters import recount
 from codesign.review.participants import recount as recount_participants
 from codesign.votes.counters import recount as recount_votes
@@ -289,24 +290,9 @@ def main(argv=None) -> None:
 def make_app(database: sa.URL, folder: Path):
     """An app on `database` (created empty), migrated, with the demo district grown a little:
     the "small" data, which load_big then grows in one of the two."""
-    from flask_migrate import upgrade
-
-    from benchmarks.data import grow
-    from codesign import create_app
-    from codesign.demo import load_demo
-    from codesign.districts.service import get_district
-
-    address = database.render_as_string(hide_password=False)
     folder.mkdir()
-    os.environ["CODESIGN_INSTANCE_PATH"] = str(folder)
-    app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "SEARCH_BACKGROUND": False,
-                      "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
-                      "SEARCH": "postgres", "DATABASE_URL": address})
-    with app.app_context():
-        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-        load_demo()
-    with app.test_request_context():
-        grow(get_district("riverside"), scale=1)
+    app = make_benchmark_app(folder, database.render_as_string(hide_password=False), SEARCH="postgres")
+    populate(app, 1, search_index=False)
     return app
 
 

@@ -40,16 +40,20 @@ REPEAT_VIEW_BUDGET = 14 * 1024
 
 # ---------------------------------------------------------------- data
 
-def make_app(instance: Path):
+def make_app(instance: Path, database_url: str | None = None, **settings):
+    """The app the benchmarks measure, with its instance folder `instance`, on `database_url`
+    (an SQLite file in that folder if none); `settings` add to or replace its configuration."""
     os.environ["CODESIGN_INSTANCE_PATH"] = str(instance)
     from codesign import create_app
 
     return create_app({"ENV": "testing", "SECRET_KEY": "benchmark-secret", "SEARCH_BACKGROUND": False,
                        "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "memory", "PAGE_CACHE_SECONDS": "0",
-                       "DATABASE_URL": f"sqlite:///{instance / 'codesign.sqlite3'}"})
+                       "DATABASE_URL": database_url or f"sqlite:///{instance / 'codesign.sqlite3'}"} | settings)
 
 
-def populate(app, scale: int) -> dict:
+def populate(app, scale: int, *, search_index: bool = True) -> dict:
+    """Migrate the app's empty database, load the demo and grow it `scale` times; then build the
+    search index from it, unless `search_index` is false. What grow added, by table."""
     from flask_migrate import upgrade
 
     from benchmarks.data import grow
@@ -62,8 +66,9 @@ def populate(app, scale: int) -> dict:
         load_demo()
     with app.test_request_context():
         added = grow(get_district("riverside"), scale=scale)
-    with app.app_context():
-        rebuild()
+    if search_index:
+        with app.app_context():
+            rebuild()
     return added
 
 
