@@ -29,8 +29,8 @@ def in_pairwise_set(width: int, javascript: bool, language: str) -> bool:
     phone, JavaScript on, English; phone, JavaScript off, Arabic; desktop, JavaScript on, Arabic;
     desktop, JavaScript off, English. (The first pick of each choice counts 0, the second 1, and
     the kept runs are those whose picks add up to an even number.) Every page type is also
-    checked on a phone with JavaScript on in both languages, by every role that reaches it, in
-    test_every_page.
+    checked on a phone with JavaScript on in test_every_page: in English by every role that
+    reaches it, in Arabic by the first.
     """
     return (width > 400) + (not javascript) + (language != "English") in (0, 2)
 
@@ -54,6 +54,8 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
