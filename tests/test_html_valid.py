@@ -82,6 +82,7 @@ def check_html(jar: Path, documents: dict[str, str | bytes], folder: Path) -> li
             f"[{m.get('extract', '').strip()[:120]}]" for m in messages]
 
 
+@pytest.mark.long  # minutes: started first (tests/conftest.py)
 def test_every_page_is_valid_html_in_english_and_arabic(app, demo_data, vnu, tmp_path):
     from codesign.i18n import LOCALE_COOKIE
 

@@ -89,6 +89,7 @@ VALUES = """form => Object.fromEntries([...form.querySelectorAll(`%s`)]
     .filter(el => el.name).map(el => [el.name, el.value]))""" % TYPED
 
 
+@pytest.mark.long  # minutes: started first (tests/conftest.py)
 @pytest.mark.parametrize("locale, javascript", [("en", False), ("ar", True)], ids=["en-nojs", "ar-js"])
 def test_every_form_with_bad_input_says_what_is_wrong_accessibly(app, demo_data, chromium, live_server, vnu, tmp_path,
                                                                   locale, javascript):

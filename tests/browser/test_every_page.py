@@ -47,6 +47,7 @@ def _page_types(app, *, every_role: bool = False) -> list[tuple[str | None, str]
     return chosen
 
 
+@pytest.mark.long  # minutes: started first (tests/conftest.py)
 @pytest.mark.parametrize("locale, direction", [("en", "ltr"), ("ar", "rtl")], ids=["en", "ar"])
 def test_every_page_type_is_accessible_and_well_formed(app, demo_data, chromium, live_server, locale, direction):
     pages = _page_types(app, every_role=locale == "en")
