@@ -135,11 +135,12 @@ def _answers(survey, rng, people, *, paper: int, texts, staff) -> None:
     respondents = [(person.id, Channel.ONLINE, person.preferred_locale, person.stakeholder_group) for person in people]
     respondents += [(None, Channel.PAPER, rng.choice(PAPER_LANGUAGES), rng.choice(PAPER_GROUPS)) for _ in range(paper)]
     text_queue = list(texts)
-    for user_id, channel, language, group in respondents:
-        response = SurveyResponse(survey_id=survey.id, user_id=user_id, channel=channel, language=language,
-                                  stakeholder_group=group, entered_by_id=staff.id if user_id is None else None)
-        db.session.add(response)
-        db.session.flush()
+    responses = [SurveyResponse(survey_id=survey.id, user_id=user_id, channel=channel, language=language,
+                                stakeholder_group=group, entered_by_id=staff.id if user_id is None else None)
+                 for user_id, channel, language, group in respondents]
+    db.session.add_all(responses)
+    db.session.flush()  # one INSERT for them all, which gives each its id
+    for response, (_user_id, _channel, _language, group) in zip(responses, respondents, strict=True):
         for question in questions:
             options = [option.id for option in question.options]
             if question.kind == QuestionKind.SINGLE:
