@@ -20,17 +20,22 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def pytest_collection_modifyitems(config, items):
-    """Start the longest tests first, then the other browser tests, then the rest.
+    """Start first the tests that share a costly module fixture, then the longest tests, then
+    the other browser tests, then the rest.
 
     With several workers (pytest -n), a worker that runs out of tests takes half of the tests
     another has not started yet, from the end of its list (--dist worksteal); a test that is
     running cannot be shared. A run therefore ends together on every worker only if what is left
     at the end is short: a crawl of every page that starts last keeps one worker busy for minutes
-    while the others wait. (The order within each group is the order of collection.)"""
+    while the others wait. And a worker's first tests are never taken from it: tests that start
+    first run in one stretch on each worker that has them, so a module fixture they share is built
+    once per worker (at the start, in parallel), not again when a worker comes back to the module
+    after others. (The order within each group is the order of collection.)"""
     def started(item) -> int:
-        if item.get_closest_marker("long"):
-            return 0
-        return 1 if item.get_closest_marker("browser") else 2
+        for rank, marker in enumerate(("together", "long", "browser")):
+            if item.get_closest_marker(marker):
+                return rank
+        return 3
 
     items.sort(key=started)
 

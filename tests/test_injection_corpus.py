@@ -57,6 +57,10 @@ from codesign.db import utcnow
 from codesign.extensions import db, limiter
 from tests.conftest import CSRF_RE, clean_tables, text_columns
 
+# Every test here reads one world that takes half a minute to build (`world`): they start first,
+# so that each worker that runs some of them builds it once, at the start (tests/conftest.py).
+pytestmark = pytest.mark.together
+
 # ---------------------------------------------------------------------------- the corpus
 
 CORPUS: dict[str, str] = {
