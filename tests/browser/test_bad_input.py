@@ -171,6 +171,8 @@ def _submit_every_form(chromium, live_server, pages, locale, javascript, checked
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         scripted = chromium.new_context(viewport={"width": 360, "height": 740}, base_url=live_server).new_page()
+        # At the app's address, so that the pages copied into it load their stylesheet (and axe).
+        scripted.goto("/d/riverside/")
         if role:
             sign_in(page, role, "codesign-demo")
         page.goto("/d/riverside/")
