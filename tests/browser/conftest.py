@@ -91,16 +91,28 @@ def chromium():
 AXE_PATH = "/__axe-core__.js"  # (no address of the app's)
 
 
-def with_axe(app):
-    """The app, and axe-core at AXE_PATH beside it: axe_check adds it to a page as a script of
-    the page's own origin (which the Content-Security-Policy allows), so the browser caches and
-    compiles it once, instead of taking its 570 KB as a new script at every check."""
+def live_app(app):
+    """The app as the live server serves it, with two differences.
+
+    Each response is read whole, and its file closed, before it is sent: werkzeug's development
+    server leaves a response's file open when the browser drops the connection (a stylesheet
+    still loading when a test goes on to the next page), and the ResourceWarning that follows
+    would fail whichever test is running.
+
+    And axe-core is at AXE_PATH beside it: axe_check adds it to a page as a script of the page's
+    own origin (which the Content-Security-Policy allows), so the browser caches and compiles it
+    once, instead of taking its 570 KB as a new script at every check."""
     body = b""
 
     def serve(environ, start_response):
         nonlocal body
         if environ.get("PATH_INFO") != AXE_PATH:
-            return app(environ, start_response)
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
         if not body:
             from axe_playwright_python.base import AXE_SCRIPT
 
@@ -114,7 +126,7 @@ def with_axe(app):
 
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, with_axe(app), threaded=True)
+    server = make_server("127.0.0.1", 0, live_app(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
