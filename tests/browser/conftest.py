@@ -180,6 +180,16 @@ def axe_check(page):
     return AxeResults(page.evaluate(AXE_RUN, WCAG_21_AA))
 
 
+def scripted_tab(chromium, live_server: str, viewport: dict, url: str):
+    """A tab with JavaScript on, opened at `url` of the app, where axe checks copies of pages
+    opened with JavaScript off (tab.set_content(page.content())). It must be at the app's
+    address: there the copies load their stylesheet and axe, under the app's
+    Content-Security-Policy (at about:blank neither would load)."""
+    tab = chromium.new_context(viewport=viewport, base_url=live_server).new_page()
+    tab.goto(url)
+    return tab
+
+
 @pytest.fixture
 def check_accessibility(chromium, live_server, viewport):
     """Run axe-core's WCAG 2.1 A and AA rules on the page; fail with its report.
@@ -193,8 +203,7 @@ def check_accessibility(chromium, live_server, viewport):
         target = page
         if not page.javascript_enabled:
             if not scripted:
-                scripted.append(chromium.new_context(viewport=viewport, base_url=live_server).new_page())
-                scripted[0].goto(page.url)
+                scripted.append(scripted_tab(chromium, live_server, viewport, page.url))
             target = scripted[0]
             target.set_content(page.content())
         results = axe_check(target)

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import axe_check, scripted_tab, sign_in
 from tests.browser.test_every_page import _page_types
 from tests.test_html_valid import check_html, required_jar
 
@@ -170,9 +170,7 @@ def _submit_every_form(chromium, live_server, pages, locale, javascript, checked
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        scripted = chromium.new_context(viewport={"width": 360, "height": 740}, base_url=live_server).new_page()
-        # At the app's address, so that the pages copied into it load their stylesheet (and axe).
-        scripted.goto("/d/riverside/")
+        scripted = scripted_tab(chromium, live_server, {"width": 360, "height": 740}, "/d/riverside/")
         if role:
             sign_in(page, role, "codesign-demo")
         page.goto("/d/riverside/")
