@@ -1,13 +1,17 @@
 """The benchmark suite: page weight, queries per page, throughput and latency against a bare
 Flask hello-world, and worker memory. Prints a report and writes it into benchmarks/RESULTS.md.
 
-Run:  .venv/bin/python -m benchmarks.run [--duration 10] [--connections 16] [--no-write]
+Run:  .venv/bin/python -m benchmarks.run [--duration 10] [--rounds 3] [--connections 16] [--no-write]
 
 Data: the demo district grown by benchmarks/data.py (scale 1 is "small"; scale 5 more on top is
 "large"), in SQLite in a temporary folder. Load: gunicorn with sync workers (2 × cores + 1,
 `--no-control-socket`) and wrk on the same machine, each endpoint for --duration seconds after
 a short warm-up; the hello-world app is served and loaded the same way in the same run, and
-every throughput is given as a ratio to it. Needs wrk (Debian: apt-get install wrk).
+every throughput and p99 is given as a ratio to it. This machine's speed moves from one minute
+to the next (hello-world alone has measured 2,112 and 5,155 requests/s on two days), so the
+load runs in --rounds rounds, hello-world first in each, and each ratio is taken within its
+round; the report gives the median over the rounds and the range. Needs wrk (Debian: apt-get
+install wrk).
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -326,18 +331,15 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def load(instance: Path, found: dict, duration: int, connections: int) -> dict:
+def load(instance: Path, found: dict, duration: int, connections: int, rounds: int = 3) -> dict:
+    """Each endpoint's wrk result in each round ({label: [round 1, round 2, ...]}, hello-world
+    under "hello"), the largest worker's size after each round, and the requests served."""
     workers = 2 * (os.cpu_count() or 1) + 1
     env = served_env(instance, f"sqlite:///{instance / 'codesign.sqlite3'}")
-    results = {"workers": workers}
     hello = Gunicorn("benchmarks.hello:app", env, workers)
+    app = None
     try:
-        wrk(f"http://127.0.0.1:{hello.port}/", 2, connections, workdir=instance)
-        results["hello"] = wrk(f"http://127.0.0.1:{hello.port}/", duration, connections, workdir=instance)
-    finally:
-        hello.stop()
-    app = Gunicorn("wsgi:app", env, workers)
-    try:
+        app = Gunicorn("wsgi:app", env, workers)
         base = f"http://127.0.0.1:{app.port}"
         d, p = "/d/riverside", found["proposal"]
         cookie, token = sign_in_cookie(app.port, "lucia")
@@ -345,6 +347,7 @@ def load(instance: Path, found: dict, duration: int, connections: int) -> dict:
         staff_cookie, _staff_token = sign_in_cookie(app.port, "board")
         form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
         endpoints = [
+            ("hello", f"http://127.0.0.1:{hello.port}/", {}, None),
             ("Proposal page, first view (no cookie: styles inline)", f"{base}{d}/proposals/{p}/", {}, None),
             ("Proposal page, a reader's next view (their session cookie)", f"{base}{d}/proposals/{p}/",
              {"Cookie": reader_cookie}, None),
@@ -360,16 +363,34 @@ def load(instance: Path, found: dict, duration: int, connections: int) -> dict:
             ("Search", f"{base}{d}/search?q=attendance+data", {}, None),
             ("Review page (board)", f"{base}{d}/proposals/{p}/review/", {"Cookie": staff_cookie}, None),
         ]
+        measured: dict[str, list] = {label: [] for label, *_ in endpoints}
         rss = []
-        for label, url, headers, body in endpoints:
-            wrk(url, 2, connections, headers=headers, body=body, workdir=instance)  # warm-up
-            results[label] = wrk(url, duration, connections, headers=headers, body=body, workdir=instance)
+        for round_ in range(rounds):
+            for label, url, headers, body in endpoints:
+                if round_ == 0:
+                    wrk(url, 2, connections, headers=headers, body=body, workdir=instance)  # warm-up
+                measured[label].append(wrk(url, duration, connections, headers=headers, body=body, workdir=instance))
             rss.append(max(app.worker_rss_mb()))
-        results["rss_steps"] = rss
-        results["requests_served"] = sum(r["requests"] for k, r in results.items() if isinstance(r, dict) and "rps" in r and k != "hello")
     finally:
-        app.stop()
-    return results
+        hello.stop()
+        if app is not None:
+            app.stop()
+    served = sum(result["requests"] for label, results in measured.items() if label != "hello" for result in results)
+    return {"workers": workers, "connections": connections, "rounds": rounds, "duration": duration,
+            "results": measured, "rss_steps": rss, "requests_served": served}
+
+
+def summary(results: list[dict], hello: list[dict]) -> dict:
+    """Medians over the rounds of an endpoint's figures, and of its ratios to hello-world taken
+    within each round, with their ranges."""
+    throughput = [r["rps"] / h["rps"] for r, h in zip(results, hello, strict=True)]
+    tail = [r["p99"] / h["p99"] for r, h in zip(results, hello, strict=True)]
+    return {"rps": statistics.median(r["rps"] for r in results),
+            "p50": statistics.median(r["p50"] for r in results), "p99": statistics.median(r["p99"] for r in results),
+            "ratio": statistics.median(throughput), "ratio_range": (min(throughput), max(throughput)),
+            "tail": statistics.median(tail), "tail_range": (min(tail), max(tail)),
+            "bad": sum(r["bad"] for r in results),
+            "socket_errors": "; ".join(r["socket_errors"] for r in results if r["socket_errors"])}
 
 
 # ---------------------------------------------------------------- report
@@ -402,18 +423,26 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
         lines.append(f"| {label} | {count} | {queries_large[label]} |")
     lines += ["", "`tests/test_queries_per_page.py` checks the same for every page a crawl reaches, as every role.", ""]
     if loaded:
-        hello = loaded["hello"]
+        hello_rounds = loaded["results"]["hello"]
+        hello = summary(hello_rounds, hello_rounds)
+        hello_speeds = (min(r["rps"] for r in hello_rounds), max(r["rps"] for r in hello_rounds))
+        ranged = lambda low_high, fmt: "–".join(format(value, fmt) for value in low_high)  # noqa: E731
         lines += ["### Throughput and latency (gunicorn, sync workers, wrk on the same machine)", "",
-                  f"{loaded['workers']} workers; hello-world: {hello['rps']:.0f} requests/s, p50 {hello['p50']:.1f} ms, "
-                  f"p99 {hello['p99']:.1f} ms.", "",
+                  f"{loaded['workers']} workers, {loaded['connections']} connections; {loaded['rounds']} rounds of "
+                  f"{loaded['duration']} s per endpoint, hello-world first in each round. Figures are medians over the "
+                  "rounds; each ratio is taken within its round (range over the rounds in brackets). Hello-world: "
+                  f"{hello['rps']:.0f} requests/s ({ranged(hello_speeds, '.0f')}), "
+                  f"p50 {hello['p50']:.1f} ms, p99 {hello['p99']:.1f} ms.", "",
                   "| endpoint | requests/s | × hello-world | p50 | p99 | p99 ÷ hello p99 | errors |",
                   "|---|---|---|---|---|---|---|"]
-        for label, result in loaded.items():
-            if not isinstance(result, dict) or label == "hello":
+        for label, results in loaded["results"].items():
+            if label == "hello":
                 continue
-            lines.append(f"| {label} | {result['rps']:.0f} | {result['rps'] / hello['rps']:.0%} | "
-                         f"{result['p50']:.1f} ms | {result['p99']:.1f} ms | {result['p99'] / hello['p99']:.1f} | "
-                         f"{result['bad']}{' ' + result['socket_errors'] if result['socket_errors'] else ''} |")
+            row = summary(results, hello_rounds)
+            lines.append(f"| {label} | {row['rps']:.0f} | {row['ratio']:.0%} ({ranged(row['ratio_range'], '.0%')}) | "
+                         f"{row['p50']:.1f} ms | {row['p99']:.1f} ms | {row['tail']:.1f} "
+                         f"({ranged(row['tail_range'], '.1f')}) | "
+                         f"{row['bad']}{' ' + row['socket_errors'] if row['socket_errors'] else ''} |")
         lines += ["", "Readers who are not signed in get pages from the five-second page cache "
                   "(`codesign/pagecache.py`, answered before Flask runs) after each worker's first request: with "
                   "no cookie (every request a first view, its styles inline, and a new session) and with the "
@@ -421,7 +450,7 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
                   "signed-in row shows what rendering the page costs. Search and the fragment are sent without "
                   "a cookie. Votes and comments are form posts without JavaScript (a redirect back to the page)."]
         steps = ", ".join(f"{mb:.0f}" for mb in loaded["rss_steps"])
-        lines += ["", "### Memory", "", f"Largest worker's resident size after each endpoint's run: {steps} MB "
+        lines += ["", "### Memory", "", f"Largest worker's resident size after each round: {steps} MB "
                   f"({loaded['requests_served']:,} requests in all; target ≤ 120 MB and not growing).", ""]
     return "\n".join(lines)
 
@@ -447,6 +476,7 @@ def write_results(text: str) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of load (medians are reported)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
@@ -461,7 +491,7 @@ def main(argv=None) -> None:
         pages = page_types(found)
         weights = page_weights(app, pages)
         queries_small = query_counts(app, pages)
-        loaded = None if args.no_load else load(instance, found, args.duration, args.connections)
+        loaded = None if args.no_load else load(instance, found, args.duration, args.connections, args.rounds)
         from benchmarks.data import grow
         from codesign.districts.service import get_district
 

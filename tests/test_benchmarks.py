@@ -30,3 +30,30 @@ def test_a_re_measured_section_stays_where_it_was(tmp_path):
     write_section("## D", "## D — 1\n\nnew d\n", results)
     assert results.read_text() == ("# Benchmark results\n\nIntro.\n\n## A — 1\n\nold a\n\n## B — 2\n\nnew b\n\n"
                                    "## C — 2\n\nnew c\n\n## D — 1\n\nnew d\n")
+
+
+def _round(rps, p50, p99, bad=0):
+    return {"rps": rps, "p50": p50, "p99": p99, "requests": int(rps * 10), "bad": bad, "socket_errors": ""}
+
+
+def test_load_is_reported_as_medians_of_ratios_taken_within_each_round():
+    """A slow round slows hello-world and the app alike: each ratio is taken within its round, and
+    the report gives their median and range, not the ratio of the medians."""
+    from benchmarks.run import report, summary
+
+    hello = [_round(1000, 3, 6), _round(2000, 2, 4), _round(4000, 1, 2)]
+    vote = [_round(450, 30, 60), _round(1000, 16, 36), _round(1800, 9, 22)]
+    row = summary(vote, hello)
+    assert row["rps"] == 1000 and row["p99"] == 36
+    assert row["ratio"] == 0.45 and row["ratio_range"] == (0.45, 0.5)
+    assert row["tail"] == 10 and row["tail_range"] == (9, 11)
+
+    weights = [{"label": "Proposal", "who": who, "html": 1, "css": 1, "js": 1, "first": 3, "critical": 2,
+                "repeat": 1} for who in ("anyone", "lucia")]
+    loaded = {"workers": 5, "connections": 16, "rounds": 3, "duration": 10, "rss_steps": [100, 101, 101],
+              "requests_served": 32500, "results": {"hello": hello, "Vote (POST)": vote}}
+    text = report(weights, {"Proposal": 3}, {"Proposal": 3}, loaded,
+                  {"small": {"comments": 1}, "large": {"comments": 5}})
+    assert "Hello-world: 2000 requests/s (1000–4000), p50 2.0 ms, p99 4.0 ms." in text
+    assert "| Vote (POST) | 1000 | 45% (45%–50%) | 16.0 ms | 36.0 ms | 10.0 (9.0–11.0) | 0 |" in text
+    assert "after each round: 100, 101, 101 MB (32,500 requests in all" in text
