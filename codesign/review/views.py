@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -117,20 +128,56 @@ def appendix(rows):
         yield heading, lines[kind, group, channel, language], language, body
 
 
-def render_packet(proposal, *, pdf: bool) -> str:
+def _packet(proposal, *, pdf: bool) -> tuple[str, dict]:
+    """The packet's language and what its template is given."""
     locale, unavailable = _packet_locale()
     review = service.build(proposal, g.district)
+    return locale, dict(
+        locale=locale, packet_dir=text_direction(locale), pdf=pdf,
+        unavailable=locale_name(unavailable) if unavailable else None,
+        appendix=appendix(service.visible_comments(proposal)), **_context(review, g.district))
+
+
+def render_packet(proposal, *, pdf: bool) -> str:
+    """The packet whole, as the PDF maker needs it."""
+    locale, context = _packet(proposal, pdf=pdf)
     with force_locale(locale):
-        return render_template(
-            "review/packet.html", locale=locale, packet_dir=text_direction(locale), pdf=pdf,
-            unavailable=locale_name(unavailable) if unavailable else None,
-            appendix=appendix(service.visible_comments(proposal)), **_context(review, g.district))
+        return render_template("review/packet.html", **context)
 
 
 @bp.route("/proposals/<int:proposal_id>/review/packet")
 def packet(proposal_id: int):
-    """The board packet as a page to print (or save as PDF) from the browser."""
-    return render_packet(_proposal(proposal_id), pdf=False)
+    """The board packet as a page to print (or save as PDF) from the browser. It is sent as it
+    is made: a packet may print a quarter of a million comments (40 MB of HTML), which made whole
+    would hold a worker's memory several times over and show nothing until the last one."""
+    locale, context = _packet(_proposal(proposal_id), pdf=False)
+    return _streamed_page("review/packet.html", locale, context)
+
+
+PIECE = 64 * 1024  # characters sent at a time: Jinja yields a few dozen per output statement
+
+
+def _streamed_page(template_name: str, locale: str, context: dict) -> Response:
+    """A template rendered in `locale` while it is sent, in pieces of about PIECE characters.
+    The request stays open (stream_with_context) for the queries the template still runs, and
+    the language stays forced while it renders (lazy strings and formats read it then)."""
+    app = current_app._get_current_object()
+    with force_locale(locale):
+        template = app.jinja_env.get_template(template_name)
+        app.update_template_context(context)  # (its processors bind this language's catalog)
+
+    def pieces():
+        with force_locale(locale):
+            buffer, size = [], 0
+            for chunk in template.generate(context):
+                buffer.append(chunk)
+                size += len(chunk)
+                if size >= PIECE:
+                    yield "".join(buffer)
+                    buffer, size = [], 0
+            yield "".join(buffer)
+
+    return Response(stream_with_context(pieces()), mimetype="text/html")
 
 
 @bp.route("/proposals/<int:proposal_id>/review/packet.pdf")

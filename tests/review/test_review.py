@@ -167,6 +167,28 @@ def test_the_packet_lists_every_visible_comment_once_under_its_part(app, demo):
     assert appendix.count('<ol class="packet__comments">') == appendix.count("</ol>") == len(headings)
 
 
+def test_the_packet_page_is_sent_in_pieces_as_it_is_made(app, demo, monkeypatch):
+    """A packet may print a quarter of a million comments: the page goes out while it is made,
+    not made whole in memory first. Put together, the pieces are the page made whole (as the PDF
+    maker gets it), in the language asked for, not the reader's."""
+    from codesign.districts.service import load_district_or_404
+    from codesign.proposals.models import Proposal
+    from codesign.review import views
+
+    monkeypatch.setattr(views, "PIECE", 4096)
+    response = signed_in(app, "board").get(review_url(demo, "packet?lang=ar"), buffered=False)
+    assert response.status_code == 200 and response.is_streamed and "Content-Length" not in response.headers
+    assert "Content-Security-Policy" in response.headers and response.mimetype == "text/html"
+    pieces = list(response.response)
+    response.close()
+    assert len(pieces) > 5 and all(len(piece.decode()) >= 4096 for piece in pieces[:-1])
+    with app.test_request_context(review_url(demo, "packet?lang=ar")):
+        load_district_or_404("riverside")
+        whole = views.render_packet(db.session.get(Proposal, demo), pdf=False)
+    assert b"".join(pieces).decode() == whole
+    assert '<html lang="ar" dir="rtl">' in whole and "الملحق" in whole
+
+
 def _pdf_available():
     try:
         import codesign.review.pdf  # noqa: F401
