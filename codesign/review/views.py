@@ -26,6 +26,7 @@ from codesign.accounts.models import STAKEHOLDER_LABELS
 from codesign.authz import has_role, require, require_role
 from codesign.comments.models import CHANNEL_LABELS, KIND_LABELS, SECTION_LABELS
 from codesign.districts.models import Role
+from codesign.districts.service import load_district_or_404
 from codesign.downloads import csv_download, download
 from codesign.forms import Form
 from codesign.i18n import language_label, locale_name, text_direction
@@ -116,16 +117,22 @@ class CommentLines(dict):
         return line
 
 
-def appendix(rows):
+def appendix(proposal):
     """The packet's appendix as the template prints it, row by row: (the part's heading where a
-    new part starts, else None; the comment's line; its language; its words)."""
+    new part starts, else None; the comment's line; its language; its words). The query runs when
+    the template comes to it, and is closed however it ends: a reader who leaves a packet
+    half-sent leaves PostgreSQL's cursor open otherwise."""
     lines, section = CommentLines(), None
-    for row_section, kind, group, channel, language, body in rows:
-        heading = None
-        if row_section != section:
-            section = row_section
-            heading = SECTION_LABELS.get(section, section)
-        yield heading, lines[kind, group, channel, language], language, body
+    rows = service.visible_comments(proposal)
+    try:
+        for row_section, kind, group, channel, language, body in rows:
+            heading = None
+            if row_section != section:
+                section = row_section
+                heading = SECTION_LABELS.get(section, section)
+            yield heading, lines[kind, group, channel, language], language, body
+    finally:
+        rows.close()
 
 
 def _packet(proposal, *, pdf: bool) -> tuple[str, dict]:
@@ -135,7 +142,7 @@ def _packet(proposal, *, pdf: bool) -> tuple[str, dict]:
     return locale, dict(
         locale=locale, packet_dir=text_direction(locale), pdf=pdf,
         unavailable=locale_name(unavailable) if unavailable else None,
-        appendix=appendix(service.visible_comments(proposal)), **_context(review, g.district))
+        appendix=appendix(proposal), **_context(review, g.district))
 
 
 def render_packet(proposal, *, pdf: bool) -> str:
@@ -150,31 +157,44 @@ def packet(proposal_id: int):
     """The board packet as a page to print (or save as PDF) from the browser. It is sent as it
     is made: a packet may print a quarter of a million comments (40 MB of HTML), which made whole
     would hold a worker's memory several times over and show nothing until the last one."""
-    locale, context = _packet(_proposal(proposal_id), pdf=False)
+    _proposal(proposal_id)  # (one who may not see it gets the error before anything is sent)
+    locale, _unavailable = _packet_locale()
+
+    def context() -> dict:
+        load_district_or_404(g.district_slug)  # (the view's database session has closed by now)
+        return _packet(published_proposal_or_404(g.district, proposal_id), pdf=False)[1]
+
     return _streamed_page("review/packet.html", locale, context)
 
 
 PIECE = 64 * 1024  # characters sent at a time: Jinja yields a few dozen per output statement
 
 
-def _streamed_page(template_name: str, locale: str, context: dict) -> Response:
-    """A template rendered in `locale` while it is sent, in pieces of about PIECE characters.
-    The request stays open (stream_with_context) for the queries the template still runs, and
-    the language stays forced while it renders (lazy strings and formats read it then)."""
+def _streamed_page(template_name: str, locale: str, make_context) -> Response:
+    """A page in `locale` rendered while it is sent, in pieces of about PIECE characters.
+
+    Flask ends the view's request before the first piece is asked for (its teardown closes the
+    database session, and with it PostgreSQL's cursor for a long query), then pushes the same
+    request again around the iteration (stream_with_context). So everything the page shows is
+    read from then on: `make_context()` is called there, in a session of its own."""
     app = current_app._get_current_object()
-    with force_locale(locale):
-        template = app.jinja_env.get_template(template_name)
-        app.update_template_context(context)  # (its processors bind this language's catalog)
 
     def pieces():
         with force_locale(locale):
+            context = make_context()
+            template = app.jinja_env.get_template(template_name)
+            app.update_template_context(context)  # (its processors bind this language's catalog)
             buffer, size = [], 0
-            for chunk in template.generate(context):
-                buffer.append(chunk)
-                size += len(chunk)
-                if size >= PIECE:
-                    yield "".join(buffer)
-                    buffer, size = [], 0
+            chunks = template.generate(context)
+            try:
+                for chunk in chunks:
+                    buffer.append(chunk)
+                    size += len(chunk)
+                    if size >= PIECE:
+                        yield "".join(buffer)
+                        buffer, size = [], 0
+            finally:
+                chunks.close()  # (a reader who left: what the template was reading closes now)
             yield "".join(buffer)
 
     return Response(stream_with_context(pieces()), mimetype="text/html")

@@ -189,6 +189,22 @@ def test_the_packet_page_is_sent_in_pieces_as_it_is_made(app, demo, monkeypatch)
     assert '<html lang="ar" dir="rtl">' in whole and "الملحق" in whole
 
 
+def test_a_packet_left_half_sent_closes_what_it_was_reading(app, demo, monkeypatch):
+    """A board member who closes the tab mid-packet: the comments' query is closed, not left to
+    the garbage collector (on PostgreSQL a server-side cursor, which warns when dropped open:
+    the warning fails this test)."""
+    import gc
+
+    from codesign.review import views
+
+    monkeypatch.setattr(views, "PIECE", 4096)
+    response = signed_in(app, "board").get(review_url(demo, "packet?lang=en"), buffered=False)
+    pieces = iter(response.response)
+    assert "Appendix B" not in next(pieces).decode()  # (left before the comments were all sent)
+    response.close()
+    gc.collect()
+
+
 def _pdf_available():
     try:
         import codesign.review.pdf  # noqa: F401
