@@ -1,38 +1,39 @@
 """The board packet as a PDF, made on the server with WeasyPrint (tagged PDF/UA, with the
-document's language, and real text). Importing this module needs Pango on the machine (see
-the README); the view answers 503 without it."""
+document's language, and real text) in a child process (codesign/review/layout.py). Importing
+this module needs Pango on the machine (see the README): it raises OSError without it, and the
+view answers 503."""
 from __future__ import annotations
 
-import mimetypes
-import re
+import logging
+import subprocess
+import sys
 from pathlib import Path
 
-from weasyprint import HTML  # an OSError here means Pango is missing
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+def _why_weasyprint_cannot_load() -> str | None:
+    """None if WeasyPrint and its system libraries load here; else the error. Asked of a child
+    process once: importing WeasyPrint costs the process that does it 31 MB."""
+    check = subprocess.run([sys.executable, "-c", "import weasyprint"], capture_output=True, text=True, check=False)
+    return None if check.returncode == 0 else (check.stderr.strip().splitlines() or ["?"])[-1]
 
 
-class StaticFilesOnly(URLFetcher):
-    """Reads the site's own /static/ files from disk and fetches nothing else, from anywhere."""
-
-    def fetch(self, url, headers=None):
-        marker = "/static/"
-        if marker in url:
-            relative = url.split(marker, 1)[1].split("?", 1)[0]
-            # url_for("static") gives fingerprinted names (codesign/assets.py): css/packet.<hash>.css
-            relative = re.sub(r"\.[0-9a-f]{12}(\.[A-Za-z0-9]+)$", r"\1", relative)
-            path = (STATIC / relative).resolve()
-            if STATIC in path.parents and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
-        raise ValueError(f"The packet may only use the site's own static files, not {url}")
+_missing = _why_weasyprint_cannot_load()
+if _missing is not None:
+    raise OSError(f"WeasyPrint cannot load here: {_missing}")
 
 
 def html_to_pdf(html: str, *, base_url: str) -> bytes:
-    """PDF/UA: a tagged structure, and /Lang taken from the document's <html lang>."""
-    document = HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    """The PDF, laid out in a child process. WeasyPrint holds hundreds of megabytes for a packet
+    of thousands of comments (870 MB at its peak for 5,000), and Python keeps most of it after:
+    a worker that laid one out stayed at 517 MB. The child gives all of it back when it exits."""
+    made = subprocess.run([sys.executable, "-m", "codesign.review.layout", base_url], input=html.encode(),
+                          capture_output=True, check=False)
+    said = made.stderr.decode(errors="replace")
+    if made.returncode != 0:
+        raise RuntimeError("The packet's PDF could not be made: " + said[-2000:])
+    for line in said.splitlines():  # WeasyPrint's warnings (a stylesheet it could not load), as before
+        logging.getLogger("weasyprint").warning("%s", line)
+    return made.stdout
 
 
 CACHE_KEEP = 50

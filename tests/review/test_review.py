@@ -229,6 +229,11 @@ def test_packet_pdf_is_tagged_text_in_its_language(app, demo, caplog):
     text = " ".join(page.extract_text() for page in reader.pages[:2]).replace(" ", "").replace("\x00", "")
     assert "RiversideUnifiedSchoolDistrict" in text  # real text, not pictures of it
     assert len(reader.pages) >= 5
+    # Laid out by a child process: WeasyPrint's memory (hundreds of MB for a big packet, most of it
+    # kept by Python afterwards) goes with it, and a worker never loads it (31 MB).
+    import sys
+
+    assert "weasyprint" not in sys.modules
 
 
 def test_the_demo_review_shows_an_under_heard_group(app, demo):
