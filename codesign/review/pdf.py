@@ -5,9 +5,16 @@ view answers 503."""
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+try:
+    import fcntl  # (POSIX; elsewhere two requests for one new packet each lay it out)
+except ImportError:  # pragma: no cover
+    fcntl = None
 
 
 def _why_weasyprint_cannot_load() -> str | None:
@@ -51,10 +58,18 @@ def cached_pdf(html: str, *, base_url: str, cache_dir: Path) -> bytes:
     path = cache_dir / (hashlib.sha256(html.encode()).hexdigest() + ".pdf")
     if path.exists():
         return path.read_bytes()
-    body = html_to_pdf(html, base_url=base_url)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(body)
-    partial.replace(path)
+    # Board members open the packet together before a meeting: one lays it out, the others wait
+    # for it and read it (instead of each holding WeasyPrint's hundreds of megabytes at once).
+    with open(path.with_suffix(".lock"), "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return path.read_bytes()
+        body = html_to_pdf(html, base_url=base_url)
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_bytes(body)
+        partial.replace(path)
     for old in sorted(cache_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
         old.unlink(missing_ok=True)
+        old.with_suffix(".lock").unlink(missing_ok=True)
     return body

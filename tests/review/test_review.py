@@ -236,6 +236,35 @@ def test_packet_pdf_is_tagged_text_in_its_language(app, demo, caplog):
     assert "weasyprint" not in sys.modules
 
 
+@pytest.mark.skipif(_pdf_available() is not None and os.environ.get("CODESIGN_REQUIRE_PDF") != "1",
+                    reason="WeasyPrint's system libraries are missing (see the README)")
+def test_a_packet_asked_for_by_several_at_once_is_laid_out_once(tmp_path, monkeypatch):
+    """Board members open a new packet together: one request lays it out, the others wait for it
+    and read it, rather than each holding WeasyPrint's hundreds of megabytes at the same time."""
+    import threading
+    import time
+
+    import codesign.review.pdf as pdf
+
+    made = []
+
+    def slow_layout(html, **_kw):
+        made.append(html)
+        time.sleep(0.3)
+        return b"%PDF-" + html.encode()
+
+    monkeypatch.setattr(pdf, "html_to_pdf", slow_layout)
+    got = []
+    readers = [threading.Thread(target=lambda: got.append(pdf.cached_pdf("<p>packet</p>", base_url="http://x/",
+                                                                          cache_dir=tmp_path))) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert made == ["<p>packet</p>"] and got == [b"%PDF-<p>packet</p>"] * 4
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".lock", ".pdf"]  # no half-written file left
+
+
 def test_the_demo_review_shows_an_under_heard_group(app, demo):
     page = signed_in(app, "board").get(review_url(demo)).get_data(as_text=True)
     heard = page[page.index("heard-heading"):page.index("support-heading")]
