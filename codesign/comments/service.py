@@ -80,7 +80,14 @@ def post_comment(proposal: Proposal, user, *, kind: Kind, section: str, body: st
     from codesign.notifications.service import follow
 
     follow(user, proposal.id)  # commenting follows the proposal
-    db.session.commit()
+    # Committed without expiring what the session holds: the caller reads back only what was just
+    # written (whether it is held, and why; its id), which would otherwise cost a query.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     return comment
 
 
