@@ -153,7 +153,7 @@ def index(proposal_id: int):
 @per_person("10 per minute")
 def create(proposal_id: int):
     """Post a comment on the current version."""
-    proposal = _proposal_or_404(proposal_id)
+    proposal = published_proposal_or_404(g.district, proposal_id, with_version=False)  # (the texts: only if it fails)
     form = CommentForm()
     if form.validate_on_submit():
         try:

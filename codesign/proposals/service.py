@@ -43,20 +43,21 @@ def create_proposal(district: District, author, fields: dict) -> Proposal:
     return proposal
 
 
-def get_proposal(district: District, proposal_id: int) -> Proposal | None:
-    """The proposal with this id in this district (never another district's)."""
-    return db.session.scalar(
-        db.select(Proposal)
-        .options(joinedload(Proposal.current_version))
-        .where(Proposal.id == proposal_id, Proposal.district_id == district.id)
-    )
+def get_proposal(district: District, proposal_id: int, *, with_version: bool = True) -> Proposal | None:
+    """The proposal with this id in this district (never another district's), with its current
+    version's texts unless with_version is false (a vote or a comment needs only the proposal's
+    own columns: the version's texts are most of what the row would bring)."""
+    statement = db.select(Proposal).where(Proposal.id == proposal_id, Proposal.district_id == district.id)
+    if with_version:
+        statement = statement.options(joinedload(Proposal.current_version))
+    return db.session.scalar(statement)
 
 
-def published_proposal_or_404(district: District, proposal_id: int) -> Proposal:
+def published_proposal_or_404(district: District, proposal_id: int, *, with_version: bool = True) -> Proposal:
     """The district's proposal with this id if it has been published; 404 otherwise."""
     from flask import abort
 
-    proposal = get_proposal(district, proposal_id)
+    proposal = get_proposal(district, proposal_id, with_version=with_version)
     if proposal is None or proposal.current_version_id is None:
         abort(404)
     return proposal

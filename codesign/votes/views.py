@@ -38,7 +38,7 @@ def vote_context(proposal) -> dict:
 @per_person("30 per minute")
 def vote(proposal_id: int):
     """Record or change the person's vote on the current version."""
-    proposal = published_proposal_or_404(g.district, proposal_id)
+    proposal = published_proposal_or_404(g.district, proposal_id, with_version=bool(htmx))  # (htmx: the widget shows it)
     form = VoteForm()
     error = None
     if not form.validate_on_submit():
