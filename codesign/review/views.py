@@ -158,20 +158,20 @@ def packet(proposal_id: int):
     is made: a packet may print a quarter of a million comments (40 MB of HTML), which made whole
     would hold a worker's memory several times over and show nothing until the last one."""
     _proposal(proposal_id)  # (one who may not see it gets the error before anything is sent)
-    locale, _unavailable = _packet_locale()
 
-    def context() -> dict:
+    def packet_as_sent() -> tuple[str, dict]:
         load_district_or_404(g.district_slug)  # (the view's database session has closed by now)
-        return _packet(published_proposal_or_404(g.district, proposal_id), pdf=False)[1]
+        return _packet(published_proposal_or_404(g.district, proposal_id), pdf=False)
 
-    return _streamed_page("review/packet.html", locale, context)
+    return _streamed_page("review/packet.html", packet_as_sent)
 
 
 PIECE = 64 * 1024  # characters sent at a time: Jinja yields a few dozen per output statement
 
 
-def _streamed_page(template_name: str, locale: str, make_context) -> Response:
-    """A page in `locale` rendered while it is sent, in pieces of about PIECE characters.
+def _streamed_page(template_name: str, make_context) -> Response:
+    """A page rendered while it is sent, in pieces of about PIECE characters, in the language
+    `make_context()` gives with its context (as render_packet renders it whole).
 
     Flask ends the view's request before the first piece is asked for (its teardown closes the
     database session, and with it PostgreSQL's cursor for a long query), then pushes the same
@@ -180,8 +180,8 @@ def _streamed_page(template_name: str, locale: str, make_context) -> Response:
     app = current_app._get_current_object()
 
     def pieces():
+        locale, context = make_context()
         with force_locale(locale):
-            context = make_context()
             template = app.jinja_env.get_template(template_name)
             app.update_template_context(context)  # (its processors bind this language's catalog)
             buffer, size = [], 0
