@@ -486,6 +486,9 @@ def test_locked_out_without_email_staff_give_a_code_and_she_sees_what_happened_m
     check_accessibility(page)
     # Signed in, in Spanish; the header counts what she has not read.
     page.locator("a.button").first.click()
+    # (Through the home page's redirect to her district: her next click must not race it, or the
+    # redirect lands after the notifications page opens and takes her away from it.)
+    page.wait_for_url("**/d/riverside/")
     assert page.locator("html").get_attribute("lang") == "es"
     unread = page.locator("a[href='/account/notifications']")
     assert "1" in unread.first.inner_text()
