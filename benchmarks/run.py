@@ -1,7 +1,8 @@
 """The benchmark suite: page weight, queries per page, throughput and latency against a bare
 Flask hello-world, and worker memory. Prints a report and writes it into benchmarks/RESULTS.md.
 
-Run:  .venv/bin/python -m benchmarks.run [--duration 10] [--rounds 3] [--connections 16] [--no-write]
+Run:  .venv/bin/python -m benchmarks.run [--duration 10] [--rounds 3] [--connections 16] [--rate 50]
+      [--no-write]
 
 Data: the demo district grown by benchmarks/data.py (scale 1 is "small"; scale 5 more on top is
 "large"), in SQLite in a temporary folder. Load: gunicorn with sync workers (2 × cores + 1,
@@ -10,8 +11,10 @@ a short warm-up; the hello-world app is served and loaded the same way in the sa
 every throughput and p99 is given as a ratio to it. This machine's speed moves from one minute
 to the next (hello-world alone has measured 2,112 and 5,155 requests/s on two days), so the
 load runs in --rounds rounds, hello-world first in each, and each ratio is taken within its
-round; the report gives the median over the rounds and the range. Needs wrk (Debian: apt-get
-install wrk).
+round; the report gives the median over the rounds and the range. After each endpoint's run at
+full speed, it is sent a steady --rate requests/s (50 by default; 0: none) at random moments,
+and its p50 and p99 there are reported beside hello-world's at the same load. Needs wrk
+(Debian: apt-get install wrk).
 """
 from __future__ import annotations
 
@@ -327,13 +330,68 @@ def wrk(url: str, duration: int, connections: int, *, headers: dict | None = Non
             "bad": int(errors.group(1)) if errors else 0, "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
+def paced(url: str, rate: float, duration: float, *, headers: dict | None = None, body: str | None = None,
+          seed: int = 1) -> dict:
+    """Requests sent at random moments, `rate` a second on average for `duration` seconds (an
+    open loop: each is sent on time whether or not earlier ones were answered), as people arrive.
+    Each latency runs from the moment its request was due to its last byte, so a queue in the
+    server shows in it. (wrk cannot do this: its connections would sit on gunicorn's sync
+    workers while they wait.) Same figures as `wrk`; "rps" is what was answered per second."""
+    import asyncio
+    import random
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    rng = random.Random(seed)
+    due, moment = [], 0.0
+    while True:
+        moment += rng.expovariate(rate)
+        if moment >= duration:
+            break
+        due.append(moment)
+
+    def request_bytes(number: int) -> bytes:
+        method = "POST" if body is not None else "GET"
+        payload = body.replace("COUNTER", f"{number}-{rng.randrange(10**9)}").encode() if body is not None else b""
+        head = [f"{method} {path} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
+        head += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        if body is not None:
+            head.append(f"Content-Length: {len(payload)}")
+        return ("\r\n".join(head) + "\r\n\r\n").encode() + payload
+
+    async def one(start: float, when: float, message: bytes):
+        await asyncio.sleep(max(0.0, start + when - time.perf_counter()))
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        writer.write(message)
+        answer = await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        return time.perf_counter() - (start + when), int(answer.split(b" ", 2)[1])
+
+    async def everything():
+        start = time.perf_counter() + 0.05
+        results = await asyncio.gather(*(one(start, when, request_bytes(n)) for n, when in enumerate(due)),
+                                       return_exceptions=True)
+        return results, time.perf_counter() - start
+
+    results, took = asyncio.run(everything())
+    failed = [r for r in results if isinstance(r, BaseException)]
+    latencies = sorted(r[0] * 1000 for r in results if not isinstance(r, BaseException))
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"rps": len(latencies) / took, "p50": cuts[49], "p99": cuts[98], "requests": len(latencies),
+            "bad": sum(1 for r in results if not isinstance(r, BaseException) and r[1] >= 400),
+            "socket_errors": f"{len(failed)} failed ({type(failed[0]).__name__})" if failed else ""}
+
+
 def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def load(instance: Path, found: dict, duration: int, connections: int, rounds: int = 3) -> dict:
+def load(instance: Path, found: dict, duration: int, connections: int, rounds: int = 3, rate: float = 0) -> dict:
     """Each endpoint's wrk result in each round ({label: [round 1, round 2, ...]}, hello-world
-    under "hello"), the largest worker's size after each round, and the requests served."""
+    under "hello"), the largest worker's size after each round, and the requests served; with a
+    `rate`, each endpoint's figures at that steady load too ("paced", alike)."""
     workers = 2 * (os.cpu_count() or 1) + 1
     env = served_env(instance, f"sqlite:///{instance / 'codesign.sqlite3'}")
     hello = Gunicorn("benchmarks.hello:app", env, workers)
@@ -364,20 +422,24 @@ def load(instance: Path, found: dict, duration: int, connections: int, rounds: i
             ("Review page (board)", f"{base}{d}/proposals/{p}/review/", {"Cookie": staff_cookie}, None),
         ]
         measured: dict[str, list] = {label: [] for label, *_ in endpoints}
+        steady: dict[str, list] = {label: [] for label, *_ in endpoints} if rate else {}
         rss = []
         for round_ in range(rounds):
             for label, url, headers, body in endpoints:
                 if round_ == 0:
                     wrk(url, 2, connections, headers=headers, body=body, workdir=instance)  # warm-up
                 measured[label].append(wrk(url, duration, connections, headers=headers, body=body, workdir=instance))
+                if rate:
+                    steady[label].append(paced(url, rate, duration, headers=headers, body=body, seed=round_))
             rss.append(max(app.worker_rss_mb()))
     finally:
         hello.stop()
         if app is not None:
             app.stop()
-    served = sum(result["requests"] for label, results in measured.items() if label != "hello" for result in results)
+    served = sum(result["requests"] for runs in (measured, steady) for label, results in runs.items()
+                 if label != "hello" for result in results)
     return {"workers": workers, "connections": connections, "rounds": rounds, "duration": duration,
-            "results": measured, "rss_steps": rss, "requests_served": served}
+            "results": measured, "rate": rate, "paced": steady, "rss_steps": rss, "requests_served": served}
 
 
 def summary(results: list[dict], hello: list[dict]) -> dict:
@@ -443,6 +505,8 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
                          f"{row['p50']:.1f} ms | {row['p99']:.1f} ms | {row['tail']:.1f} "
                          f"({ranged(row['tail_range'], '.1f')}) | "
                          f"{row['bad']}{' ' + row['socket_errors'] if row['socket_errors'] else ''} |")
+        if loaded.get("paced"):
+            lines += ["", *paced_report(loaded)]
         lines += ["", "Readers who are not signed in get pages from the five-second page cache "
                   "(`codesign/pagecache.py`, answered before Flask runs) after each worker's first request: with "
                   "no cookie (every request a first view, its styles inline, and a new session) and with the "
@@ -453,6 +517,26 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
         lines += ["", "### Memory", "", f"Largest worker's resident size after each round: {steps} MB "
                   f"({loaded['requests_served']:,} requests in all; target ≤ 120 MB and not growing).", ""]
     return "\n".join(lines)
+
+
+def paced_report(loaded: dict) -> list[str]:
+    """The table of each endpoint's latency at a steady load, beside hello-world's at the same."""
+    hello_rounds = loaded["paced"]["hello"]
+    hello = summary(hello_rounds, hello_rounds)
+    lines = [f"#### At a steady {loaded['rate']:g} requests/s", "",
+             f"The same endpoints, each sent {loaded['rate']:g} requests a second at random moments for "
+             f"{loaded['duration']} s in each round (an open loop, a new connection each, timed from the moment a "
+             "request was due), after its run at full speed: what people see on a busy evening rather than at the "
+             f"server's limit. Hello-world: p50 {hello['p50']:.1f} ms, p99 {hello['p99']:.1f} ms.", "",
+             "| endpoint | p50 | p99 | p99 ÷ hello p99 | errors |", "|---|---|---|---|---|"]
+    for label, results in loaded["paced"].items():
+        if label == "hello":
+            continue
+        row = summary(results, hello_rounds)
+        low, high = row["tail_range"]
+        lines.append(f"| {label} | {row['p50']:.1f} ms | {row['p99']:.1f} ms | {row['tail']:.1f} "
+                     f"({low:.1f}–{high:.1f}) | {row['bad']}{' ' + row['socket_errors'] if row['socket_errors'] else ''} |")
+    return lines
 
 
 def write_section(section: str, text: str, results: Path | None = None) -> None:
@@ -478,6 +562,8 @@ def main(argv=None) -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of load (medians are reported)")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rate", type=float, default=50,
+                        help="requests/s of the steady-load runs after each full-speed run (0: none)")
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args(argv)
@@ -491,7 +577,8 @@ def main(argv=None) -> None:
         pages = page_types(found)
         weights = page_weights(app, pages)
         queries_small = query_counts(app, pages)
-        loaded = None if args.no_load else load(instance, found, args.duration, args.connections, args.rounds)
+        loaded = None if args.no_load else load(instance, found, args.duration, args.connections, args.rounds,
+                                              args.rate)
         from benchmarks.data import grow
         from codesign.districts.service import get_district
 

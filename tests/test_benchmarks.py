@@ -57,3 +57,54 @@ def test_load_is_reported_as_medians_of_ratios_taken_within_each_round():
     assert "Hello-world: 2000 requests/s (1000–4000), p50 2.0 ms, p99 4.0 ms." in text
     assert "| Vote (POST) | 1000 | 45% (45%–50%) | 16.0 ms | 36.0 ms | 10.0 (9.0–11.0) | 0 |" in text
     assert "after each round: 100, 101, 101 MB (32,500 requests in all" in text
+
+
+def test_a_steady_load_is_reported_beside_hello_world():
+    from benchmarks.run import paced_report
+
+    hello = [_round(50, 2, 4), _round(50, 2, 5), _round(50, 2, 3)]
+    page = [_round(50, 20, 40), _round(50, 25, 60), _round(49, 22, 45, bad=1)]
+    text = "\n".join(paced_report({"rate": 50, "duration": 10, "paced": {"hello": hello, "Proposal": page}}))
+    assert "At a steady 50 requests/s" in text and "Hello-world: p50 2.0 ms, p99 4.0 ms." in text
+    assert "| Proposal | 22.0 ms | 45.0 ms | 12.0 (10.0–15.0) | 1 |" in text
+
+
+def test_the_steady_load_arrives_on_time_and_times_the_queue():
+    """An open loop: requests go out at random moments whatever the server does, each POST with its
+    own body, and a server that answers slowly shows as latency (and a 4xx as an error)."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from benchmarks.run import paced
+
+    bodies = []
+    refused = lambda body: body.split(b"-")[0].endswith(b"9")  # noqa: E731  (every tenth request)
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            bodies.append(body)
+            time.sleep(0.05)
+            self.send_response(422 if refused(body) else 303)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.perf_counter()
+        result = paced(f"http://127.0.0.1:{server.server_port}/vote", 40, 1.5, body="n=COUNTER",
+                       headers={"Cookie": "session=x"})
+        took = time.perf_counter() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 30 <= result["requests"] <= 90 and result["requests"] == len(bodies)  # about 40/s for 1.5 s
+    assert took < 2.5  # sent on time, not one after another (64 of them, 50 ms each: 3.2 s)
+    assert len(set(bodies)) == len(bodies) and all(b.startswith(b"n=") for b in bodies)
+    assert 50 <= result["p50"] < 500 and result["p99"] >= result["p50"]
+    assert result["bad"] == sum(map(refused, bodies)) > 0 and result["socket_errors"] == ""
