@@ -76,6 +76,14 @@ class DefaultConfig:
     INACTIVE_ACCOUNT_MONTHS = 24
     # Where people reach this site, for links in emails sent outside a request (the CLI jobs).
     PUBLIC_URL = "http://localhost:5000"
+    # A board packet's PDF is laid out by a process of its own (codesign/review/pdf.py). A request
+    # waits this many seconds for it, then says "come back shortly" while it goes on; keep this
+    # well under gunicorn's --timeout. The layout stops past this many seconds or this many MB of
+    # memory (0: no limit), with a clear answer, so a packet too big for the server cannot take
+    # the machine's memory; `flask packet` has no limits.
+    PACKET_PDF_WAIT = 20
+    PACKET_PDF_SECONDS = 900
+    PACKET_PDF_MEMORY_MB = 2048
     # Password hashing cost: "default" (argon2id, RFC 9106 low-memory) or "cheapest" (tests only).
     PASSWORD_HASH_PROFILE = "default"
 

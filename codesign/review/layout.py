@@ -1,12 +1,23 @@
-"""The child process that lays out the board packet's PDF (codesign/review/pdf.py starts it):
-the page's HTML on standard input, the PDF on standard output, its site address as argument,
-and WeasyPrint's warnings on standard error, a line each (the parent logs them)."""
+"""The child process that lays out one board packet's PDF (codesign/review/pdf.py starts it).
+
+    python -m codesign.review.layout BASE_URL SOURCE TARGET FAILED SECONDS MEGABYTES LOCK_FD
+
+It reads the packet's HTML from SOURCE and writes the PDF to TARGET (whole or not at all), or,
+when it runs out of its SECONDS of time or MEGABYTES of memory (0: no limit) or the layout fails,
+the reason ("time", "memory" or "error") to FAILED. It holds the lock it was given (LOCK_FD, an
+inherited file descriptor; -1 for none) until it ends. WeasyPrint's warnings go to standard
+error, a line each (the parent logs them).
+"""
 from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 import re
+import resource
+import signal
 import sys
+import traceback
 from pathlib import Path
 
 from weasyprint import HTML  # an OSError here means Pango is missing
@@ -37,6 +48,38 @@ def lay_out(html: str, *, base_url: str) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
+def main(argv: list[str]) -> int:
+    base_url, source, target, failed = argv[0], Path(argv[1]), Path(argv[2]), Path(argv[3])
+    seconds, megabytes = int(argv[4]), int(argv[5])
+
+    def give_up(reason: str) -> None:
+        partial = failed.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(reason)
+        partial.replace(failed)
+        source.unlink(missing_ok=True)
+        sys.stderr.flush()
+        os._exit(3)
+
+    if megabytes:
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes * 2**20, megabytes * 2**20))
+    if seconds:
+        signal.signal(signal.SIGALRM, lambda *_: give_up("time"))
+        signal.alarm(seconds)
+    try:
+        body = lay_out(source.read_text(), base_url=base_url)
+    except MemoryError:
+        give_up("memory")
+    except Exception:
+        traceback.print_exc()
+        give_up("error")
+    signal.alarm(0)
+    partial = target.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(body)
+    partial.replace(target)
+    source.unlink(missing_ok=True)
+    return 0
+
+
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    sys.stdout.buffer.write(lay_out(sys.stdin.buffer.read().decode(), base_url=sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

@@ -1,18 +1,31 @@
 """The board packet as a PDF, made on the server with WeasyPrint (tagged PDF/UA, with the
 document's language, and real text) in a child process (codesign/review/layout.py). Importing
 this module needs Pango on the machine (see the README): it raises OSError without it, and the
-view answers 503."""
+view answers 503.
+
+A packet of thousands of comments takes minutes to lay out and WeasyPrint holds hundreds of
+megabytes meanwhile (870 MB at its peak for 5,000 comments). So the child runs on its own, apart
+from the request that started it: the request waits for it a while (`wait`), and if the PDF is
+not ready by then the board member is told to come back, instead of a worker being held, or
+killed by gunicorn's timeout in the middle. The child has its own limits of time and memory
+(`Limits`): a packet too big for this server stops there, with a clear answer, rather than
+swapping the machine to a halt; `flask packet` makes it with no limits, ahead of the meeting.
+Each packet is made once, whoever asks and however many ask at once (a lock that the child
+holds for as long as it runs), and kept in the instance folder by a hash of its HTML.
+"""
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
 import subprocess
 import sys
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 try:
-    import fcntl  # (POSIX; elsewhere two requests for one new packet each lay it out)
+    import fcntl  # (POSIX; elsewhere each request lays its packet out while it waits)
 except ImportError:  # pragma: no cover
     fcntl = None
 
@@ -28,48 +41,166 @@ _missing = _why_weasyprint_cannot_load()
 if _missing is not None:
     raise OSError(f"WeasyPrint cannot load here: {_missing}")
 
-
-def html_to_pdf(html: str, *, base_url: str) -> bytes:
-    """The PDF, laid out in a child process. WeasyPrint holds hundreds of megabytes for a packet
-    of thousands of comments (870 MB at its peak for 5,000), and Python keeps most of it after:
-    a worker that laid one out stayed at 517 MB. The child gives all of it back when it exits."""
-    made = subprocess.run([sys.executable, "-m", "codesign.review.layout", base_url], input=html.encode(),
-                          capture_output=True, check=False)
-    said = made.stderr.decode(errors="replace")
-    if made.returncode != 0:
-        raise RuntimeError("The packet's PDF could not be made: " + said[-2000:])
-    for line in said.splitlines():  # WeasyPrint's warnings (a stylesheet it could not load), as before
-        logging.getLogger("weasyprint").warning("%s", line)
-    return made.stdout
-
-
 CACHE_KEEP = 50
+POLL_SECONDS = 0.1
 
 
-def cached_pdf(html: str, *, base_url: str, cache_dir: Path) -> bytes:
-    """The PDF of exactly this HTML: made once, then read from the instance folder.
+@dataclass(frozen=True)
+class Limits:
+    """What one packet's layout may take: seconds of wall time, megabytes of address space
+    (None: no limit)."""
+    seconds: int | None = None
+    memory_mb: int | None = None
 
-    A packet of thousands of comments takes a minute to lay out; keyed by a hash of its HTML,
-    the same packet is never laid out twice, and any change to the input makes a new one.
-    """
-    import hashlib
 
+class PacketNotReady(Exception):
+    """The PDF is still being laid out; ask again later."""
+
+
+class PacketTooBig(Exception):
+    """The PDF could not be made within the limits ("time" or "memory"), or its layout failed
+    ("error"); the reason is the exception's argument."""
+
+    @property
+    def reason(self) -> str:
+        return self.args[0]
+
+
+def packet_pdf(html: str, *, base_url: str, cache_dir: Path, wait: float | None,
+               limits: Limits = Limits(), retry: bool = False) -> bytes:
+    """The PDF of exactly this HTML: from the cache, or laid out by a child process, waiting for
+    it at most `wait` seconds (None: as long as it takes). Raises PacketNotReady when the wait
+    is over first (the child goes on), and PacketTooBig when it failed (then later asks fail at
+    once, unless `retry`)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / (hashlib.sha256(html.encode()).hexdigest() + ".pdf")
-    if path.exists():
-        return path.read_bytes()
-    # Board members open the packet together before a meeting: one lays it out, the others wait
-    # for it and read it (instead of each holding WeasyPrint's hundreds of megabytes at once).
-    with open(path.with_suffix(".lock"), "w") as lock:
-        if fcntl is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():
-            return path.read_bytes()
-        body = html_to_pdf(html, base_url=base_url)
-        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-        partial.write_bytes(body)
-        partial.replace(path)
-    for old in sorted(cache_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]:
-        old.unlink(missing_ok=True)
-        old.with_suffix(".lock").unlink(missing_ok=True)
-    return body
+    files = _Files(cache_dir, hashlib.sha256(html.encode()).hexdigest())
+    if retry:
+        files.failed.unlink(missing_ok=True)
+    deadline = None if wait is None else time.monotonic() + wait
+    asked, reaper = False, None
+    while True:
+        if files.pdf.exists():
+            files.report_warnings()
+            _forget_old(cache_dir)
+            return files.pdf.read_bytes()
+        if files.failed.exists():
+            raise PacketTooBig(files.failed.read_text().strip() or "error")
+        if asked:  # the child ended without a PDF: let whoever waits for it say why
+            if reaper is not None:
+                reaper.join()
+            else:
+                time.sleep(0.5)  # (another worker's child: its reaper may be writing it now)
+            if not files.pdf.exists() and not files.failed.exists():
+                files.give_up("error")
+            continue
+        reaper, asked = _start(html, base_url, files, limits), True
+        if not _wait_while_made(files, deadline):
+            raise PacketNotReady()
+
+
+class _Files:
+    """One packet's files in the cache folder, named by the hash of its HTML."""
+
+    def __init__(self, folder: Path, name: str):
+        self.pdf, self.failed = folder / f"{name}.pdf", folder / f"{name}.failed"
+        self.lock, self.source, self.log = folder / f"{name}.lock", folder / f"{name}.html", folder / f"{name}.log"
+
+    def being_made(self) -> bool:
+        """True while a child holds this packet's lock."""
+        if fcntl is None:  # pragma: no cover
+            return False
+        with open(self.lock, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            return False
+
+    def give_up(self, reason: str) -> None:
+        partial = self.failed.with_suffix(f".{threading.get_ident()}.part")
+        partial.write_text(reason)
+        partial.replace(self.failed)
+
+    def report_warnings(self) -> None:
+        """WeasyPrint's warnings from the child (a stylesheet it could not load), logged once."""
+        try:
+            said = self.log.read_text(errors="replace")
+            self.log.unlink()
+        except FileNotFoundError:
+            return
+        for line in said.splitlines():
+            logging.getLogger("weasyprint").warning("%s", line)
+
+
+def _start(html: str, base_url: str, files: _Files, limits: Limits) -> threading.Thread | None:
+    """Start the child that lays this packet out, unless one is at it already (then None), and
+    the thread that waits for it to end."""
+    command = [sys.executable, "-m", "codesign.review.layout", base_url, str(files.source), str(files.pdf),
+               str(files.failed), str(limits.seconds or 0), str(limits.memory_mb or 0)]
+    if fcntl is None:  # pragma: no cover
+        files.source.write_text(html)
+        with open(files.log, "w") as log:
+            subprocess.run(command + ["-1"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                           check=False)
+        return None
+    with open(files.lock, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # another request's child is making it
+        if files.pdf.exists() or files.failed.exists():
+            return None
+        files.source.write_text(html)
+        with open(files.log, "w") as log:
+            # The child inherits the lock and holds it until it ends; it is a session of its own,
+            # so it finishes (within its limits) even if this worker is stopped meanwhile.
+            child = subprocess.Popen(command + [str(lock.fileno())], pass_fds=(lock.fileno(),),
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                     start_new_session=True)
+    reaper = threading.Thread(target=_reap, args=(child, files, limits), daemon=True)
+    reaper.start()
+    return reaper
+
+
+def _reap(child: subprocess.Popen, files: _Files, limits: Limits) -> None:
+    """Wait for the child to end (so it leaves no zombie), and say why if it failed. A child
+    that outgrows its memory limit is often stopped before it could say so itself: by a C library
+    (GLib aborts when it cannot make a thread), or by Python failing to report its MemoryError;
+    one that fails any other way says "error" itself."""
+    failed = child.wait() != 0
+    try:
+        said = files.log.read_text(errors="replace")
+    except FileNotFoundError:
+        said = ""
+    if failed and not files.failed.exists():
+        files.give_up("memory" if limits.memory_mb else "error")
+        files.source.unlink(missing_ok=True)
+    if failed:
+        logging.getLogger(__name__).error("The board packet's PDF could not be made (exit %s, %s): %s",
+                                          child.returncode, files.failed.read_text(), said[-2000:])
+    if failed or not said:  # (WeasyPrint's warnings about a PDF that was made are logged by its reader)
+        files.log.unlink(missing_ok=True)
+
+
+def _wait_while_made(files: _Files, deadline: float | None) -> bool:
+    """Wait until nobody is making the packet; False if the deadline came first."""
+    while files.being_made():
+        if deadline is not None and time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_SECONDS)
+    return True
+
+
+def _forget_old(cache_dir: Path) -> None:
+    """Keep the newest CACHE_KEEP packets (and failures), with nothing of the rest."""
+    def age(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # (another worker forgot it just now)
+            return 0.0
+
+    for pattern in ("*.pdf", "*.failed"):
+        for old in sorted(cache_dir.glob(pattern), key=age)[:-CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+            if not old.with_suffix(".pdf" if pattern == "*.failed" else ".failed").exists():
+                old.with_suffix(".lock").unlink(missing_ok=True)

@@ -207,10 +207,20 @@ def packet_pdf(proposal_id: int):
     locale, _unavailable = _packet_locale()
     html = render_packet(proposal, pdf=True)
     try:
-        from codesign.review.pdf import cached_pdf
+        from codesign.review.pdf import Limits, PacketNotReady, PacketTooBig, packet_pdf
     except (OSError, ImportError):  # WeasyPrint or its system libraries (Pango) are missing here
         abort(503)
-    body = cached_pdf(html, base_url=request.url_root, cache_dir=packet_cache())
+    config = current_app.config
+    try:
+        body = packet_pdf(html, base_url=request.url_root, cache_dir=packet_cache(), wait=config["PACKET_PDF_WAIT"],
+                          limits=Limits(config["PACKET_PDF_SECONDS"], config["PACKET_PDF_MEMORY_MB"]))
+    except PacketNotReady:  # (its layout goes on, on its own)
+        response = current_app.make_response((render_template(
+            "review/pdf_status.html", proposal=proposal, locale=locale, ready=False), 202))
+        response.headers["Retry-After"] = "60"
+        return response
+    except PacketTooBig:
+        return render_template("review/pdf_status.html", proposal=proposal, locale=locale, ready=None), 503
     _exported(proposal, "packet.pdf", locale)
     return download(body, "application/pdf", f"{g.district.slug}-proposal-{proposal.id}-board-packet-{locale}.pdf")
 

@@ -50,3 +50,29 @@ def test_the_packet_prints_cleanly(page, demo_review):
     page.emulate_media(media="print")
     assert not page.locator(".no-print").is_visible()
     assert page.locator("svg[role=img] title").count() == 1  # the chart has a text alternative
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_pages_said_instead_of_a_pdf_are_accessible(page, app, demo_review, check_accessibility, monkeypatch,
+                                                         tmp_path, lang):
+    """A packet's PDF still being made (202), and one too big for the server (503)."""
+    import os
+
+    import codesign.review.views as views
+
+    try:
+        import codesign.review.pdf  # noqa: F401
+    except OSError as error:
+        if os.environ.get("CODESIGN_REQUIRE_PDF") == "1":
+            raise
+        pytest.skip(f"the PDF needs Pango: {error}")
+    sign_in(page, "board", "codesign-demo")
+    url = f"/d/riverside/proposals/{demo_review}/review/packet.pdf?lang={lang}"
+    for status, settings in ((202, {"PACKET_PDF_WAIT": 0}), (503, {"PACKET_PDF_WAIT": 60, "PACKET_PDF_MEMORY_MB": 150})):
+        monkeypatch.setattr(views, "packet_cache", lambda status=status: tmp_path / str(status))
+        for name, value in settings.items():
+            monkeypatch.setitem(app.config, name, value)
+        response = page.goto(url)
+        assert response.status == status and page.locator("html").get_attribute("lang") == lang
+        assert page.locator("h1").count() == 1
+        check_accessibility(page)

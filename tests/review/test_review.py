@@ -26,6 +26,15 @@ def demo(app, runner):
                                  .where(ProposalVersion.title == ATTENDANCE_V1["title"]))
 
 
+@pytest.fixture(autouse=True)
+def packets_of_this_test(tmp_path, monkeypatch):
+    """Each test's own folder of packets (the instance folder lasts the whole session, and a packet
+    is kept by a hash of its HTML, which the demo makes alike in every test)."""
+    import codesign.review.views as views
+
+    monkeypatch.setattr(views, "packet_cache", lambda: tmp_path / "packets")
+
+
 def signed_in(app, name, password="codesign-demo"):
     browser = Browser(app.test_client())
     browser.sign_in(name, password)
@@ -236,33 +245,78 @@ def test_packet_pdf_is_tagged_text_in_its_language(app, demo, caplog):
     assert "weasyprint" not in sys.modules
 
 
-@pytest.mark.skipif(_pdf_available() is not None and os.environ.get("CODESIGN_REQUIRE_PDF") != "1",
-                    reason="WeasyPrint's system libraries are missing (see the README)")
+needs_pdf = pytest.mark.skipif(_pdf_available() is not None and os.environ.get("CODESIGN_REQUIRE_PDF") != "1",
+                               reason="WeasyPrint's system libraries are missing (see the README)")
+
+
+def _count_layouts(monkeypatch) -> list:
+    """Each child process started to lay a packet out (codesign.review.pdf._start)."""
+    import codesign.review.pdf as pdf
+
+    started, real = [], pdf._start
+    monkeypatch.setattr(pdf, "_start", lambda *a: (lambda reaper: (reaper and started.append(reaper)) or reaper)(
+        real(*a)))
+    return started
+
+
+@needs_pdf
 def test_a_packet_asked_for_by_several_at_once_is_laid_out_once(tmp_path, monkeypatch):
-    """Board members open a new packet together: one request lays it out, the others wait for it
-    and read it, rather than each holding WeasyPrint's hundreds of megabytes at the same time."""
+    """Board members open a new packet together: one child process lays it out, and every request
+    waits for that one and reads it, rather than each holding WeasyPrint's hundreds of megabytes."""
     import threading
-    import time
 
     import codesign.review.pdf as pdf
 
-    made = []
-
-    def slow_layout(html, **_kw):
-        made.append(html)
-        time.sleep(0.3)
-        return b"%PDF-" + html.encode()
-
-    monkeypatch.setattr(pdf, "html_to_pdf", slow_layout)
+    started = _count_layouts(monkeypatch)
+    html = "<html lang='en'><title>Packet</title><p>packet</p>" * 50
     got = []
-    readers = [threading.Thread(target=lambda: got.append(pdf.cached_pdf("<p>packet</p>", base_url="http://x/",
-                                                                          cache_dir=tmp_path))) for _ in range(4)]
+    readers = [threading.Thread(target=lambda: got.append(pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path,
+                                                                         wait=60))) for _ in range(4)]
     for reader in readers:
         reader.start()
     for reader in readers:
         reader.join()
-    assert made == ["<p>packet</p>"] and got == [b"%PDF-<p>packet</p>"] * 4
-    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".lock", ".pdf"]  # no half-written file left
+    assert len(started) == 1 and len(got) == 4 and len(set(got)) == 1 and got[0].startswith(b"%PDF-")
+    started[0].join()
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".lock", ".pdf"]  # nothing half-made left
+
+
+@needs_pdf
+def test_a_packet_that_takes_long_goes_on_being_made_after_the_request_ends(tmp_path, monkeypatch):
+    """The request waits a while, then answers "not ready"; the PDF is still made (by the same
+    child, not a second one) and the next ask gets it at once."""
+    import time
+
+    import codesign.review.pdf as pdf
+
+    started = _count_layouts(monkeypatch)
+    html = "<html lang='en'><title>Packet</title>" + "<p>A long packet of comments.</p>" * 3000
+    asked = time.monotonic()
+    with pytest.raises(pdf.PacketNotReady):
+        pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path, wait=0.2)
+    assert time.monotonic() - asked < 5
+    with pytest.raises(pdf.PacketNotReady):  # (asked again meanwhile: the same child goes on)
+        pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path, wait=0)
+    started[0].join(timeout=120)
+    assert pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path, wait=0).startswith(b"%PDF-")
+    assert len(started) == 1
+
+
+@needs_pdf
+@pytest.mark.parametrize("limits, reason", [({"memory_mb": 150}, "memory"), ({"seconds": 1}, "time")])
+def test_a_packet_too_big_for_the_limits_stops_with_its_reason(tmp_path, monkeypatch, caplog, limits, reason):
+    import codesign.review.pdf as pdf
+
+    started = _count_layouts(monkeypatch)
+    html = "<html lang='en'><title>Packet</title>" + "<p>A long packet of comments.</p>" * 20000
+    with pytest.raises(pdf.PacketTooBig) as failure:
+        pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path, wait=60, limits=pdf.Limits(**limits))
+    assert failure.value.reason == reason
+    assert any("could not be made" in record.getMessage() for record in caplog.records)
+    with pytest.raises(pdf.PacketTooBig):  # asked again: told at once, not laid out again
+        pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path, wait=60, limits=pdf.Limits(**limits))
+    assert len(started) == 1
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".failed", ".lock"]
 
 
 def test_the_demo_review_shows_an_under_heard_group(app, demo):
@@ -281,17 +335,45 @@ def test_without_weasyprint_the_pdf_is_a_clear_503(app, demo, monkeypatch):
     assert response.status_code == 503 and "This is not available right now" in response.get_data(as_text=True)
 
 
-@pytest.mark.skipif(_pdf_available() is not None and os.environ.get("CODESIGN_REQUIRE_PDF") != "1",
-                    reason="WeasyPrint's system libraries are missing (see the README)")
+@needs_pdf
 def test_packets_are_made_once_and_ahead_of_time(app, runner, demo, tmp_path, monkeypatch):
-    import codesign.review.pdf as pdf
-
-    made = []
-    real = pdf.html_to_pdf
-    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, **kw: made.append(1) or real(html, **kw))
+    started = _count_layouts(monkeypatch)
     result = runner.invoke(args=["packet", str(demo), "--lang", "ar", "--output", str(tmp_path / "p.pdf")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF") and made == [1]
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF") and len(started) == 1
     response = signed_in(app, "board").get(review_url(demo, "packet.pdf?lang=ar"))
-    assert response.status_code == 200 and made == [1]  # served from the cache, not laid out again
+    assert response.status_code == 200 and len(started) == 1  # served from the cache, not laid out again
     assert runner.invoke(args=["packet", "999999"]).exit_code != 0
+
+
+@needs_pdf
+def test_a_pdf_not_ready_yet_says_so_and_comes_later(app, demo, monkeypatch):
+    """A board member who asks for a big packet's PDF is not kept waiting past PACKET_PDF_WAIT:
+    they are told it is being made (202), with the packet to print meanwhile."""
+    started = _count_layouts(monkeypatch)
+    board = signed_in(app, "board")
+    monkeypatch.setitem(app.config, "PACKET_PDF_WAIT", 0)  # (the app lasts the session)
+    response = board.get(review_url(demo, "packet.pdf?lang=es"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 202 and response.headers["Retry-After"] == "60"
+    assert "<h1>Se está preparando el PDF</h1>" in page  # (in the language asked for)
+    assert response.mimetype == "text/html" and "Content-Disposition" not in response.headers
+    assert f'href="/d/riverside/proposals/{demo}/review/packet?lang=es"' in page
+    assert f'href="/d/riverside/proposals/{demo}/review/packet.pdf?lang=es"' in page
+    started[0].join(timeout=120)
+    response = board.get(review_url(demo, "packet.pdf?lang=es"))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF") and len(started) == 1
+
+
+@needs_pdf
+def test_a_pdf_too_big_for_the_server_is_a_clear_503_and_the_command_still_makes_it(app, runner, demo, monkeypatch):
+    board = signed_in(app, "board")
+    monkeypatch.setitem(app.config, "PACKET_PDF_MEMORY_MB", 150)
+    response = board.get(review_url(demo, "packet.pdf?lang=en"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and "This packet is too big to make as a PDF here" in page
+    assert f'href="/d/riverside/proposals/{demo}/review/packet?lang=en"' in page
+    result = runner.invoke(args=["packet", str(demo), "--lang", "en"])  # no limits there
+    assert result.exit_code == 0, result.output
+    response = board.get(review_url(demo, "packet.pdf?lang=en"))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
