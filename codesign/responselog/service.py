@@ -354,6 +354,14 @@ def _linked_questions(entry_ids: list[int]) -> tuple[dict, dict]:
     return questions, respondents
 
 
+def contest_counts(entry_ids: list[int]) -> dict[int, int]:
+    """How many people said each entry does not address their concern (absent: none)."""
+    return dict(db.session.execute(
+        db.select(Contest.entry_id, db.func.count(Contest.id)).where(Contest.entry_id.in_(entry_ids))
+        .group_by(Contest.entry_id)
+    ).all()) if entry_ids else {}
+
+
 def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments: bool = False,
                   locale: str | None = None, original: str = "en") -> dict:
     """What the log shows beside each entry, for a whole page of entries in a few queries; its
@@ -387,10 +395,7 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
         .order_by(ResponseEntry.sequence)
     ):
         corrections[amends_id].append(sequence)
-    contest_counts = dict(db.session.execute(
-        db.select(Contest.entry_id, db.func.count(Contest.id)).where(Contest.entry_id.in_(ids))
-        .group_by(Contest.entry_id)
-    ).all())
+    contested = contest_counts(ids)
     questions, respondents = _linked_questions(ids)
     texts = localize_all(KINDS["entry"], entries, locale or original, original)
     version_ids = {v for entry in entries for v in (entry.from_version_id, entry.to_version_id) if v}
@@ -407,7 +412,7 @@ def entry_details(entries: list[ResponseEntry], threshold: int, *, all_comments:
             corrected_by=corrections[entry.id],
             from_number=numbers.get(entry.from_version_id),
             to_number=numbers.get(entry.to_version_id),
-            contests=show_count(contest_counts.get(entry.id, 0), threshold),
+            contests=show_count(contested.get(entry.id, 0), threshold),
             questions=questions.get(entry.id, []),
             survey_respondents=show_count(respondents.get(entry.id, 0), threshold),
             texts=texts[entry.id],

@@ -28,6 +28,7 @@ from codesign.review.models import Dimension, ParticipantCount, ReferenceShare
 from codesign.suppression import (
     ShownCount,
     SuppressedBreakdown,
+    show_count,
     suppress_small_counts,
     suppress_table,
 )
@@ -329,13 +330,16 @@ class Review:
     unanswered: list
     coverage: tuple
     entries: list
-    entry_details: dict
+    contests: dict  # entry id: ShownCount of people who said it does not address their concern
+    entry_details: dict  # (only for the packet, which prints each entry whole)
     first: object
     current: object
     diff: list
 
 
-def build(proposal: Proposal, district) -> Review:
+def build(proposal: Proposal, district, *, with_entry_details: bool = True) -> Review:
+    """The whole review; `with_entry_details` for the packet, which prints the log's entries whole
+    (the page shows only how many people contest each)."""
     from codesign.responselog import service as log
 
     threshold = district.suppression_threshold
@@ -348,9 +352,18 @@ def build(proposal: Proposal, district) -> Review:
         proposal=proposal, participation=taking_part, shares=representativeness(district, taking_part),
         support=support, chart=support_chart(support), raised=raised(proposal, threshold), top=top_comments(proposal),
         unanswered_count=count, unanswered=oldest, coverage=log.coverage(proposal.id), entries=entries,
-        entry_details=log.entry_details(entries, threshold, all_comments=True) if entries else {},
+        contests=contests(entries, threshold),
+        entry_details=log.entry_details(entries, threshold, all_comments=True) if entries and with_entry_details else {},
         first=first, current=current, diff=diff,
     )
+
+
+def contests(entries: list, threshold: int) -> dict:
+    """Each entry's count of people who said it does not address their concern, as shown."""
+    from codesign.responselog.service import contest_counts
+
+    counts = contest_counts([entry.id for entry in entries])
+    return {entry.id: show_count(counts.get(entry.id, 0), threshold) for entry in entries}
 
 
 def visible_comments(proposal: Proposal):

@@ -71,7 +71,7 @@ def _context(review, district) -> dict:
 def page(proposal_id: int):
     """Everything the board needs about a proposal's input, on one page."""
     proposal = _proposal(proposal_id)
-    review = service.build(proposal, g.district)
+    review = service.build(proposal, g.district, with_entry_details=False)
     return render_template("review/review.html", is_staff=has_role(current_user, g.district, Role.STAFF),
                            action_form=Form(), languages=g.district.language_codes, **_context(review, g.district))
 
@@ -274,14 +274,14 @@ def _tables(review) -> dict[str, tuple[list[str], list[list]]]:
                    for section, row in review.raised.cells.items() for kind, cell in row.items()]
     tables["raised"] = (["section", "kind", "comments", "suppressed"], raised_rows)
     tables["contests"] = (["entry", "people_contesting", "suppressed"],
-                          [[entry.sequence, *shown(review.entry_details[entry.id].contests)] for entry in review.entries])
+                          [[entry.sequence, *shown(review.contests[entry.id])] for entry in review.entries])
     return tables
 
 
 @bp.route("/proposals/<int:proposal_id>/review.json")
 def export_json(proposal_id: int):
     proposal = _proposal(proposal_id)
-    review = service.build(proposal, g.district)
+    review = service.build(proposal, g.district, with_entry_details=False)
     body = {name: [dict(zip(header, row, strict=True)) for row in rows]
             for name, (header, rows) in _tables(review).items()}
     body["coverage"] = {"answered": review.coverage[0], "comments": review.coverage[1]}
@@ -295,7 +295,7 @@ def export_csv(proposal_id: int, table: str):
     if table not in TABLES:
         abort(404)
     proposal = _proposal(proposal_id)
-    header, rows = _tables(service.build(proposal, g.district))[table]
+    header, rows = _tables(service.build(proposal, g.district, with_entry_details=False))[table]
     _exported(proposal, f"{table}.csv")
     return csv_download(header, rows, f"{g.district.slug}-proposal-{proposal.id}-review-{table}.csv")
 

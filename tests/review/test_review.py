@@ -319,6 +319,30 @@ def test_a_packet_too_big_for_the_limits_stops_with_its_reason(tmp_path, monkeyp
     assert sorted(path.suffix for path in tmp_path.iterdir()) == [".failed", ".lock"]
 
 
+def test_entries_people_contest_are_listed_with_their_counts_suppressed_below_the_threshold(app, demo):
+    """The page (which no longer builds each entry's details) and the export count alike."""
+    from codesign.districts.models import District
+    from codesign.responselog.models import Contest, ResponseEntry
+
+    with app.app_context():
+        threshold = db.session.scalar(sa.select(District.suppression_threshold).where(District.slug == "riverside"))
+        many, few, none = db.session.scalars(sa.select(ResponseEntry).where(
+            ResponseEntry.proposal_id == demo, ResponseEntry.sequence.is_not(None)).order_by(ResponseEntry.sequence)).all()[:3]
+        db.session.execute(sa.delete(Contest).where(Contest.entry_id.in_([many.id, few.id, none.id])))
+        for entry, people in ((many, threshold + 2), (few, 2)):
+            db.session.add_all(Contest(entry_id=entry.id, user_id=None, reason="No.") for _ in range(people))
+        db.session.commit()
+        many, few, none = many.sequence, few.sequence, none.sequence
+    board = signed_in(app, "board")
+    page = board.get(review_url(demo)).get_data(as_text=True)
+    listed = page[page.index("do not address their concern"):page.index("changed-heading")]
+    assert f"<li>Entry {many}: {threshold + 2}</li>" in listed
+    assert f"<li>Entry {few}: fewer than {threshold}</li>" in listed
+    assert f"Entry {none}:" not in listed
+    rows = list(csv.reader(io.StringIO(board.get(review_url(demo, "contests.csv")).get_data(as_text=True).lstrip("\ufeff"))))
+    assert [str(many), str(threshold + 2), ""] in rows and [str(few), "", "below_threshold"] in rows
+
+
 def test_the_demo_review_shows_an_under_heard_group(app, demo):
     page = signed_in(app, "board").get(review_url(demo)).get_data(as_text=True)
     heard = page[page.index("heard-heading"):page.index("support-heading")]
