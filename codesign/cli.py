@@ -165,11 +165,11 @@ def packet_command(proposal_id: int, locale: str | None, output: str | None):
     path = f"/d/{slug}/proposals/{proposal_id}/review/packet.pdf?lang={locale}"
     with current_app.test_request_context(path):
         from codesign.review.pdf import PacketTooBig, packet_pdf
-        from codesign.review.views import packet_cache, render_packet
+        from codesign.review.views import packet_cache, packet_pieces
 
         load_district_or_404(slug)
         try:  # (no limits of time or memory here, and one that failed on the site is tried again)
-            body = packet_pdf(render_packet(db.session.get(Proposal, proposal_id), pdf=True),
+            body = packet_pdf(packet_pieces(db.session.get(Proposal, proposal_id), pdf=True),
                               base_url="http://localhost/", cache_dir=packet_cache(), wait=None, retry=True)
         except PacketTooBig as failure:
             raise click.ClickException(f"The PDF could not be made ({failure.reason}); see the log.") from None

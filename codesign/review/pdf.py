@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,7 @@ if _missing is not None:
 
 CACHE_KEEP = 50
 POLL_SECONDS = 0.1
+DRAFT_HOURS = 1  # a draft left by a worker stopped in the middle is removed after this
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,34 @@ class PacketTooBig(Exception):
         return self.args[0]
 
 
-def packet_pdf(html: str, *, base_url: str, cache_dir: Path, wait: float | None,
+def packet_pdf(html: str | Iterable[str], *, base_url: str, cache_dir: Path, wait: float | None,
                limits: Limits = Limits(), retry: bool = False) -> bytes:
-    """The PDF of exactly this HTML: from the cache, or laid out by a child process, waiting for
-    it at most `wait` seconds (None: as long as it takes). Raises PacketNotReady when the wait
-    is over first (the child goes on), and PacketTooBig when it failed (then later asks fail at
-    once, unless `retry`)."""
+    """The PDF of exactly this HTML (a string, or its pieces as they are made): from the cache,
+    or laid out by a child process, waiting for it at most `wait` seconds (None: as long as it
+    takes). Raises PacketNotReady when the wait is over first (the child goes on), and
+    PacketTooBig when it failed (then later asks fail at once, unless `retry`)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    files = _Files(cache_dir, hashlib.sha256(html.encode()).hexdigest())
+    draft = cache_dir / f"draft-{os.getpid()}-{threading.get_ident()}.html"
+    try:
+        return _made(_Files(cache_dir, _write(html, draft)), draft, base_url, wait, limits, retry)
+    finally:
+        draft.unlink(missing_ok=True)  # (unless a child took it as its source)
+
+
+def _write(html: str | Iterable[str], draft: Path) -> str:
+    """Write the HTML to the draft file piece by piece; the hash that names the packet."""
+    digest = hashlib.sha256()
+    with open(draft, "wb") as out:
+        for piece in ([html] if isinstance(html, str) else html):
+            data = piece.encode()
+            digest.update(data)
+            out.write(data)
+    return digest.hexdigest()
+
+
+def _made(files: _Files, draft: Path, base_url: str, wait: float | None, limits: Limits, retry: bool) -> bytes:
+    """The packet's PDF from the cache, or from its child (started with the draft as its source,
+    unless one is at it already)."""
     if retry:
         files.failed.unlink(missing_ok=True)
     deadline = None if wait is None else time.monotonic() + wait
@@ -81,7 +104,7 @@ def packet_pdf(html: str, *, base_url: str, cache_dir: Path, wait: float | None,
     while True:
         if files.pdf.exists():
             files.report_warnings()
-            _forget_old(cache_dir)
+            _forget_old(files.pdf.parent)
             return files.pdf.read_bytes()
         if files.failed.exists():
             raise PacketTooBig(files.failed.read_text().strip() or "error")
@@ -93,7 +116,7 @@ def packet_pdf(html: str, *, base_url: str, cache_dir: Path, wait: float | None,
             if not files.pdf.exists() and not files.failed.exists():
                 files.give_up("error")
             continue
-        reaper, asked = _start(html, base_url, files, limits), True
+        reaper, asked = _start(draft, base_url, files, limits), True
         if not _wait_while_made(files, deadline):
             raise PacketNotReady()
 
@@ -132,13 +155,13 @@ class _Files:
             logging.getLogger("weasyprint").warning("%s", line)
 
 
-def _start(html: str, base_url: str, files: _Files, limits: Limits) -> threading.Thread | None:
+def _start(draft: Path, base_url: str, files: _Files, limits: Limits) -> threading.Thread | None:
     """Start the child that lays this packet out, unless one is at it already (then None), and
     the thread that waits for it to end."""
     command = [sys.executable, "-m", "codesign.review.layout", base_url, str(files.source), str(files.pdf),
                str(files.failed), str(limits.seconds or 0), str(limits.memory_mb or 0)]
     if fcntl is None:  # pragma: no cover
-        files.source.write_text(html)
+        os.replace(draft, files.source)
         with open(files.log, "w") as log:
             subprocess.run(command + ["-1"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
                            check=False)
@@ -150,7 +173,7 @@ def _start(html: str, base_url: str, files: _Files, limits: Limits) -> threading
             return None  # another request's child is making it
         if files.pdf.exists() or files.failed.exists():
             return None
-        files.source.write_text(html)
+        os.replace(draft, files.source)
         with open(files.log, "w") as log:
             # The child inherits the lock and holds it until it ends; it is a session of its own,
             # so it finishes (within its limits) even if this worker is stopped meanwhile.
@@ -199,6 +222,9 @@ def _forget_old(cache_dir: Path) -> None:
         except FileNotFoundError:  # (another worker forgot it just now)
             return 0.0
 
+    for draft in cache_dir.glob("draft-*.html"):
+        if age(draft) < time.time() - DRAFT_HOURS * 3600:
+            draft.unlink(missing_ok=True)
     for pattern in ("*.pdf", "*.failed"):
         for old in sorted(cache_dir.glob(pattern), key=age)[:-CACHE_KEEP]:
             old.unlink(missing_ok=True)

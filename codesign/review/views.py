@@ -146,7 +146,7 @@ def _packet(proposal, *, pdf: bool) -> tuple[str, dict]:
 
 
 def render_packet(proposal, *, pdf: bool) -> str:
-    """The packet whole, as the PDF maker needs it."""
+    """The packet whole, in one string (what its pieces must add up to)."""
     locale, context = _packet(proposal, pdf=pdf)
     with force_locale(locale):
         return render_template("review/packet.html", **context)
@@ -166,38 +166,45 @@ def packet(proposal_id: int):
     return _streamed_page("review/packet.html", packet_as_sent)
 
 
+def packet_pieces(proposal, *, pdf: bool):
+    """The packet in pieces of about PIECE characters, as it is made (for the PDF, read within
+    the request: a worker holds one piece at a time, however many comments it prints)."""
+    return _pieces("review/packet.html", lambda: _packet(proposal, pdf=pdf))
+
+
 PIECE = 64 * 1024  # characters sent at a time: Jinja yields a few dozen per output statement
 
 
+def _pieces(template_name: str, make_context):
+    """A page rendered in pieces of about PIECE characters, in the language `make_context()`
+    gives with its context (as render_packet renders it whole)."""
+    app = current_app._get_current_object()
+    locale, context = make_context()
+    with force_locale(locale):
+        template = app.jinja_env.get_template(template_name)
+        app.update_template_context(context)  # (its processors bind this language's catalog)
+        buffer, size = [], 0
+        chunks = template.generate(context)
+        try:
+            for chunk in chunks:
+                buffer.append(chunk)
+                size += len(chunk)
+                if size >= PIECE:
+                    yield "".join(buffer)
+                    buffer, size = [], 0
+        finally:
+            chunks.close()  # (a reader who left: what the template was reading closes now)
+        yield "".join(buffer)
+
+
 def _streamed_page(template_name: str, make_context) -> Response:
-    """A page rendered while it is sent, in pieces of about PIECE characters, in the language
-    `make_context()` gives with its context (as render_packet renders it whole).
+    """A page rendered while it is sent (`_pieces`).
 
     Flask ends the view's request before the first piece is asked for (its teardown closes the
     database session, and with it PostgreSQL's cursor for a long query), then pushes the same
     request again around the iteration (stream_with_context). So everything the page shows is
     read from then on: `make_context()` is called there, in a session of its own."""
-    app = current_app._get_current_object()
-
-    def pieces():
-        locale, context = make_context()
-        with force_locale(locale):
-            template = app.jinja_env.get_template(template_name)
-            app.update_template_context(context)  # (its processors bind this language's catalog)
-            buffer, size = [], 0
-            chunks = template.generate(context)
-            try:
-                for chunk in chunks:
-                    buffer.append(chunk)
-                    size += len(chunk)
-                    if size >= PIECE:
-                        yield "".join(buffer)
-                        buffer, size = [], 0
-            finally:
-                chunks.close()  # (a reader who left: what the template was reading closes now)
-            yield "".join(buffer)
-
-    return Response(stream_with_context(pieces()), mimetype="text/html")
+    return Response(stream_with_context(_pieces(template_name, make_context)), mimetype="text/html")
 
 
 @bp.route("/proposals/<int:proposal_id>/review/packet.pdf")
@@ -205,14 +212,13 @@ def packet_pdf(proposal_id: int):
     """The board packet as a tagged PDF, made on the server (WeasyPrint)."""
     proposal = _proposal(proposal_id)
     locale, _unavailable = _packet_locale()
-    html = render_packet(proposal, pdf=True)
     try:
         from codesign.review.pdf import Limits, PacketNotReady, PacketTooBig, packet_pdf
     except (OSError, ImportError):  # WeasyPrint or its system libraries (Pango) are missing here
         abort(503)
     config = current_app.config
     try:
-        body = packet_pdf(html, base_url=request.url_root, cache_dir=packet_cache(), wait=config["PACKET_PDF_WAIT"],
+        body = packet_pdf(packet_pieces(proposal, pdf=True), base_url=request.url_root, cache_dir=packet_cache(), wait=config["PACKET_PDF_WAIT"],
                           limits=Limits(config["PACKET_PDF_SECONDS"], config["PACKET_PDF_MEMORY_MB"]))
     except PacketNotReady:  # (its layout goes on, on its own)
         response = current_app.make_response((render_template(

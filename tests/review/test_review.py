@@ -260,6 +260,41 @@ def _count_layouts(monkeypatch) -> list:
 
 
 @needs_pdf
+def test_the_pdf_is_made_from_the_packet_as_it_is_rendered(app, demo, monkeypatch):
+    """The worker never holds a whole packet (40 MB for a quarter of a million comments): the PDF's
+    HTML is hashed and written out piece by piece, and the pieces add up to the packet whole."""
+    import codesign.review.pdf as pdf
+    from codesign.districts.service import load_district_or_404
+    from codesign.proposals.models import Proposal
+    from codesign.review import views
+
+    monkeypatch.setattr(views, "PIECE", 4096)
+    given = []
+    real = pdf.packet_pdf
+    monkeypatch.setattr(pdf, "packet_pdf", lambda html, **kw: real(given.append(html) or _recorded(html, given), **kw))
+    response = signed_in(app, "board").get(review_url(demo, "packet.pdf?lang=vi"))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert not isinstance(given[0], str) and len(given[1]) > 5
+    with app.test_request_context(review_url(demo, "packet.pdf?lang=vi")):
+        load_district_or_404("riverside")
+        whole = views.render_packet(db.session.get(Proposal, demo), pdf=True)
+    assert "".join(given[1]) == whole and 'lang="vi"' in whole
+    # The same packet given whole is the same packet: served from the cache, not laid out again.
+    started = _count_layouts(monkeypatch)
+    assert real(whole, base_url="http://x/", cache_dir=views.packet_cache(), wait=0) == response.data
+    assert started == [] and not list(views.packet_cache().glob("draft-*"))
+
+
+def _recorded(pieces, given):
+    """Pass the pieces on, keeping a copy of each."""
+    kept = []
+    given.append(kept)
+    for piece in pieces:
+        kept.append(piece)
+        yield piece
+
+
+@needs_pdf
 def test_a_packet_asked_for_by_several_at_once_is_laid_out_once(tmp_path, monkeypatch):
     """Board members open a new packet together: one child process lays it out, and every request
     waits for that one and reads it, rather than each holding WeasyPrint's hundreds of megabytes."""
