@@ -348,12 +348,13 @@ def build(proposal: Proposal, district, *, with_entry_details: bool = True) -> R
     entries = published_entries(proposal)
     count, oldest = unanswered(proposal)
     first, current, diff = first_to_current(proposal)
+    details = log.entry_details(entries, threshold, all_comments=True) if entries and with_entry_details else {}
     return Review(
         proposal=proposal, participation=taking_part, shares=representativeness(district, taking_part),
         support=support, chart=support_chart(support), raised=raised(proposal, threshold), top=top_comments(proposal),
         unanswered_count=count, unanswered=oldest, coverage=log.coverage(proposal.id), entries=entries,
-        contests=contests(entries, threshold),
-        entry_details=log.entry_details(entries, threshold, all_comments=True) if entries and with_entry_details else {},
+        contests={entry_id: d.contests for entry_id, d in details.items()} if details else contests(entries, threshold),
+        entry_details=details,
         first=first, current=current, diff=diff,
     )
 

@@ -218,7 +218,8 @@ def packet_pdf(proposal_id: int):
         abort(503)
     config = current_app.config
     try:
-        body = packet_pdf(packet_pieces(proposal, pdf=True), base_url=request.url_root, cache_dir=packet_cache(), wait=config["PACKET_PDF_WAIT"],
+        body = packet_pdf(packet_pieces(proposal, pdf=True), base_url=request.url_root, cache_dir=packet_cache(),
+                          wait=config["PACKET_PDF_WAIT"],
                           limits=Limits(config["PACKET_PDF_SECONDS"], config["PACKET_PDF_MEMORY_MB"]))
     except PacketNotReady:  # (its layout goes on, on its own)
         response = current_app.make_response((render_template(
