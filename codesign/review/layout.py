@@ -48,14 +48,19 @@ def lay_out(html: str, *, base_url: str) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write the file whole or not at all (others wait for it to appear)."""
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
 def main(argv: list[str]) -> int:
     base_url, source, target, failed = argv[0], Path(argv[1]), Path(argv[2]), Path(argv[3])
     seconds, megabytes = int(argv[4]), int(argv[5])
 
     def give_up(reason: str) -> None:
-        partial = failed.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(reason)
-        partial.replace(failed)
+        write_whole(failed, reason.encode())
         source.unlink(missing_ok=True)
         sys.stderr.flush()
         os._exit(3)
@@ -73,9 +78,7 @@ def main(argv: list[str]) -> int:
         traceback.print_exc()
         give_up("error")
     signal.alarm(0)
-    partial = target.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(body)
-    partial.replace(target)
+    write_whole(target, body)
     source.unlink(missing_ok=True)
     return 0
 
