@@ -25,7 +25,7 @@ from codesign.comments.models import (
 from codesign.db import utcnow
 from codesign.districts.models import Membership, Role
 from codesign.extensions import db
-from codesign.proposals.models import Proposal, ProposalStatus
+from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
 
 LANGUAGES = ["en", "es", "vi", "zh", "ar"]
 TEXTS = {
@@ -187,18 +187,31 @@ def _log_entries(district, staff, published, scale: int, rng) -> int:
     from codesign.responselog import service as log
     from codesign.responselog.models import Outcome
 
-    made = 0
-    for proposal_id, _version_id in published[:3]:
-        proposal = db.session.get(Proposal, proposal_id)
+    # Like the demo's entries: each names the versions it moved between, where its proposal has
+    # two, and every other one amends the one before it; the proposals take turns. So the log's
+    # newest page shows the same kinds of entry at any size.
+    logged = []
+    for proposal_id, _version_id in sorted(published)[:3]:
         comment_ids = list(db.session.scalars(db.select(Comment.id).where(
             Comment.proposal_id == proposal_id, Comment.parent_id.is_(None),
             Comment.moderation == Moderation.VISIBLE).limit(40)))
-        for n in range(2 * scale):
+        versions = list(db.session.scalars(db.select(ProposalVersion.id).where(
+            ProposalVersion.proposal_id == proposal_id, ProposalVersion.number.is_not(None))
+            .order_by(ProposalVersion.number)))
+        moved = {"from_version_id": versions[-2] if len(versions) > 1 else None,
+                 "to_version_id": versions[-1] if len(versions) > 1 else None}
+        logged.append((db.session.get(Proposal, proposal_id), comment_ids, moved))
+    previous: dict[int, int] = {}
+    made = 0
+    for n in range(2 * scale):
+        for proposal, comment_ids, moved in logged:
+            amends = previous.get(proposal.id) if n % 2 else None
             entry = log.create_entry(proposal, staff, heard=f"People asked about retention ({n}).",
                                      outcome=Outcome.PARTLY_CHANGED, reasons="We shortened it.",
-                                     from_version_id=None, to_version_id=None, amends_id=None)
+                                     amends_id=amends, **moved)
             log.link_comments(entry, rng.sample(comment_ids, min(len(comment_ids), 8)))
             log.publish_entry(entry)
+            previous[proposal.id] = entry.id
             made += 1
     return made
 
