@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import Browser
+from tests.conftest import Browser, put_demo
 
 SKIP = re.compile(r"(/logout|/packet\.pdf|\.pdf$|/kit/|/static/)")
 PER_PATTERN = 2
@@ -88,10 +88,7 @@ def crawl(browser: Browser) -> tuple[dict[str, list[str]], list[str]]:
 
 @pytest.fixture
 def demo(app):
-    from codesign.demo import load_demo
-
-    with app.app_context():
-        load_demo()
+    put_demo(app)
 
 
 @pytest.mark.parametrize("role", [None, "lucia", "facilitator", "staff", "board", "admin"])

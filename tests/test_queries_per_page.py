@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Browser
+from tests.conftest import Browser, put_demo
 from tests.test_crawl import crawl
 
 
 @pytest.fixture
 def demo(app):
-    from codesign.demo import load_demo
-
-    with app.app_context():
-        load_demo()
+    put_demo(app)
 
 
 def _queries(browser, count_queries, url) -> int:

@@ -3,16 +3,17 @@ JavaScript, results appear as the reader types; without, the form submits; in Ar
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import put_demo
+
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def demo(app):
-    from codesign.demo import load_demo
     from codesign.search import service
 
+    put_demo(app)
     with app.app_context():
-        load_demo()
         service.engine().clear()
         service.rebuild()
 

@@ -3,6 +3,7 @@ sizes, JS on and off; a reader asks for a missing translation."""
 import pytest
 
 from tests.browser.conftest import sign_in
+from tests.conftest import put_demo
 
 pytestmark = pytest.mark.browser
 
@@ -10,11 +11,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo(app):
     """The demo's attendance (Arabic translation outdated) and climate (missing) proposal ids."""
-    from codesign.demo import _demo_proposals_by_key, load_demo
+    from codesign.demo import _demo_proposals_by_key
     from codesign.districts.service import get_district
 
+    put_demo(app)
     with app.app_context():
-        load_demo()
         proposals = _demo_proposals_by_key(get_district("riverside"))
         return proposals["attendance"].id, proposals["climate"].id
 

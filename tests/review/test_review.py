@@ -11,13 +11,13 @@ import sqlalchemy as sa
 
 from codesign.districts.models import Role
 from codesign.extensions import db
-from tests.conftest import Browser
+from tests.conftest import Browser, put_demo
 
 
 @pytest.fixture
-def demo(app, runner):
+def demo(app):
     """The demo district, with its board member and staff."""
-    runner.invoke(args=["demo"])
+    put_demo(app)
     from codesign.demo_proposals import ATTENDANCE_V1
     from codesign.proposals.models import Proposal, ProposalVersion
 
