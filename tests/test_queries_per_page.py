@@ -26,6 +26,7 @@ def _queries(browser, count_queries, url) -> int:
 
 # Two groups of roles, each sharing one build of the data (it costs more than a role's crawl),
 # so that the two can run side by side.
+@pytest.mark.long  # half a minute or more each: started first (tests/conftest.py), not left for the end
 @pytest.mark.parametrize("roles", [(None, "lucia", "facilitator", "board"), ("staff", "admin")],
                          ids=["public-lucia-facilitator-board", "staff-admin"])
 def test_every_page_costs_the_same_queries_with_much_more_data(app, demo, roles, count_queries):
