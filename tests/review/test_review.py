@@ -233,7 +233,8 @@ def _why_no_pdf() -> str | None:
     return None
 
 
-needs_pdf = pytest.mark.skipif(_why_no_pdf() is not None, reason=_why_no_pdf() or "")
+_NO_PDF = _why_no_pdf()
+needs_pdf = pytest.mark.skipif(_NO_PDF is not None, reason=_NO_PDF or "")
 
 
 @needs_pdf
