@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -375,7 +376,10 @@ def paced(url: str, rate: float, duration: float, *, headers: dict | None = None
                                        return_exceptions=True)
         return results, time.perf_counter() - start
 
-    results, took = asyncio.run(everything())
+    # Its own event loop, in a thread of its own: a caller may have one running in this thread
+    # (Playwright's sync API does, for the rest of a test process, once a browser has started).
+    with ThreadPoolExecutor(max_workers=1) as loop_thread:
+        results, took = loop_thread.submit(lambda: asyncio.run(everything())).result()
     failed = [r for r in results if isinstance(r, BaseException)]
     latencies = sorted(r[0] * 1000 for r in results if not isinstance(r, BaseException))
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")

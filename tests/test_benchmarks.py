@@ -108,3 +108,34 @@ def test_the_steady_load_arrives_on_time_and_times_the_queue():
     assert len(set(bodies)) == len(bodies) and all(b.startswith(b"n=") for b in bodies)
     assert 50 <= result["p50"] < 500 and result["p99"] >= result["p50"]
     assert result["bad"] == sum(map(refused, bodies)) > 0 and result["socket_errors"] == ""
+
+
+def test_the_steady_load_can_be_sent_from_a_thread_with_its_own_event_loop_running():
+    """As from a test process where Playwright's sync API has a loop running (CI once failed so)."""
+    import asyncio
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from benchmarks.run import paced
+
+    class Quick(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Quick)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    async def inside_a_running_loop():
+        return paced(f"http://127.0.0.1:{server.server_port}/", 40, 0.5)
+
+    try:
+        result = asyncio.run(inside_a_running_loop())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["requests"] > 5 and result["bad"] == 0 and result["socket_errors"] == ""
