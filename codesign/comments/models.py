@@ -103,7 +103,7 @@ class Comment(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_version.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"), index=True)
     kind: Mapped[Kind] = mapped_column(enum_type(Kind, 16))
     section: Mapped[str] = mapped_column(sa.String(32), default=GENERAL_SECTION)
@@ -142,6 +142,9 @@ class Comment(TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.Index("ix_comment_proposal_id_parent_id_id", "proposal_id", "parent_id", "id"),
+        # Someone's comments (their own page), and what they posted in the last minute (a post's
+        # check for the same text sent twice reads only those, however long the thread).
+        sa.Index("ix_comment_author_id_created_at", "author_id", "created_at"),
         # Small partial indexes for the few comments that lists look for among very many: those
         # waiting for or hidden by a moderator, and those someone said "me too" to.
         sa.Index("ix_comment_moderated", "moderation", "id", postgresql_where=sa.text("moderation <> 'visible'"),

@@ -147,10 +147,21 @@ class Queue:
     hidden_total: int
 
 
-def _new_flags():
-    """Reports made since the last moderation decision on their comment."""
-    return db.and_(Flag.comment_id == Comment.id,
-                   db.or_(Comment.moderated_at.is_(None), Flag.created_at > Comment.moderated_at))
+def in_moderation(state: Moderation):
+    """Comments held for or hidden by a moderator (few among very many), found through the
+    partial index of those (ix_comment_moderated). SQLite uses a partial index only when the
+    query states the index's own condition, so it is stated again beside the state asked for."""
+    return db.and_(Comment.moderation == state, Comment.moderation != Moderation.VISIBLE)
+
+
+def reported_since_decision():
+    """Public comments with a report made since the last moderation decision on them, found
+    from the reports (few) by their comment ids: joined the other way, SQLite read every comment
+    of the district to find the reported ones."""
+    new_report = db.exists().where(Flag.comment_id == Comment.id,
+                                   db.or_(Comment.moderated_at.is_(None), Flag.created_at > Comment.moderated_at))
+    return db.and_(Comment.id.in_(db.select(Flag.comment_id)), Comment.moderation == Moderation.VISIBLE,
+                   Comment.withdrawn_at.is_(None), new_report)
 
 
 def queue(district) -> Queue:
@@ -159,16 +170,14 @@ def queue(district) -> Queue:
             .join(Proposal, Proposal.id == Comment.proposal_id)
             .join(ProposalVersion, ProposalVersion.id == Proposal.current_version_id)
             .where(Proposal.district_id == district.id))
-    flagged_ids = (db.select(Flag.comment_id).join(Comment, Comment.id == Flag.comment_id)
-                   .where(_new_flags(), Comment.moderation == Moderation.VISIBLE, Comment.withdrawn_at.is_(None)))
-    held = db.session.execute(base.where(Comment.moderation == Moderation.HELD, Comment.withdrawn_at.is_(None))
+    held = db.session.execute(base.where(in_moderation(Moderation.HELD), Comment.withdrawn_at.is_(None))
                               .order_by(Comment.id).limit(QUEUE_LIMIT)).all()
-    flagged = db.session.execute(base.where(Comment.id.in_(flagged_ids)).order_by(Comment.id).limit(QUEUE_LIMIT)).all()
-    hidden = db.session.execute(base.where(Comment.moderation == Moderation.HIDDEN, Comment.withdrawn_at.is_(None))
+    flagged = db.session.execute(base.where(reported_since_decision()).order_by(Comment.id).limit(QUEUE_LIMIT)).all()
+    hidden = db.session.execute(base.where(in_moderation(Moderation.HIDDEN), Comment.withdrawn_at.is_(None))
                                 .order_by(Comment.moderated_at.desc(), Comment.id.desc()).limit(QUEUE_LIMIT)).all()
     hidden_total = db.session.scalar(
         db.select(db.func.count(Comment.id)).join(Proposal, Proposal.id == Comment.proposal_id)
-        .where(Proposal.district_id == district.id, Comment.moderation == Moderation.HIDDEN,
+        .where(Proposal.district_id == district.id, in_moderation(Moderation.HIDDEN),
                Comment.withdrawn_at.is_(None)))
     ids = [c.id for c, _t in held + flagged + hidden]
     flags: dict[int, list[Flag]] = {}

@@ -46,7 +46,7 @@ class ResponseEntry(TimestampMixin, db.Model):
     to_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal_version.id"))
     # Space-separated names of the version fields that changed from one to the other.
     changed_fields: Mapped[str] = mapped_column(sa.String(300), default="")
-    amends_id: Mapped[int | None] = mapped_column(sa.ForeignKey("response_entry.id"))
+    amends_id: Mapped[int | None] = mapped_column(sa.ForeignKey("response_entry.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     previous_hash: Mapped[str | None] = mapped_column(sa.String(64))

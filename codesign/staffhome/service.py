@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from codesign.comments.models import Comment, Disposition, Flag, Moderation
+from codesign.comments.models import Comment, Disposition, Moderation
 from codesign.community.models import Organization, Session
 from codesign.db import utcnow
 from codesign.extensions import db
+from codesign.moderation.service import reported_since_decision
 from codesign.proposals.models import Proposal, ProposalStatus, ProposalVersion
 from codesign.responselog.models import Contest, ResponseEntry
 
@@ -126,11 +127,8 @@ def moderation_waiting(district) -> tuple[int, int]:
         .where(Proposal.district_id == district.id, CommentCount.moderation == Moderation.HELD,
                CommentCount.withdrawn.is_(False)))
     flagged = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Flag.comment_id)))
-        .join(Comment, Comment.id == Flag.comment_id).join(Proposal, Proposal.id == Comment.proposal_id)
-        .where(Proposal.district_id == district.id, Comment.moderation == Moderation.VISIBLE,
-               Comment.withdrawn_at.is_(None),
-               sa.or_(Comment.moderated_at.is_(None), Flag.created_at > Comment.moderated_at)))
+        sa.select(sa.func.count(Comment.id)).join(Proposal, Proposal.id == Comment.proposal_id)
+        .where(Proposal.district_id == district.id, reported_since_decision()))
     return int(held or 0), int(flagged or 0)
 
 
