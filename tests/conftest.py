@@ -279,15 +279,18 @@ def make_district(app):
 
 @pytest.fixture
 def count_queries(app):
-    """Context manager counting the SQL statements a block runs: `with count_queries() as n:`."""
+    """Context manager counting the SQL statements a block runs: `with count_queries() as n:`;
+    n["statements"] holds each different statement with the parameters it first ran with."""
     from contextlib import contextmanager
 
     @contextmanager
     def counting():
-        counter = {"n": 0}
+        counter = {"n": 0, "statements": {}}
 
-        def before(*args, **kwargs):
+        def before(_conn, _cursor, statement, parameters, _context, executemany):
             counter["n"] += 1
+            if not executemany:
+                counter["statements"].setdefault(statement, parameters)
 
         with app.app_context():
             engine = _db.engine

@@ -193,7 +193,7 @@ class MeToo(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (sa.UniqueConstraint("comment_id", "user_id"),)
 
@@ -223,7 +223,7 @@ class Flag(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     reason: Mapped[FlagReason] = mapped_column(enum_type(FlagReason, 32))
     note: Mapped[str] = mapped_column(sa.String(FLAG_NOTE_MAX), default="")
 

@@ -49,7 +49,7 @@ class TranslationRequest(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     locale: Mapped[str] = mapped_column(sa.String(16))
-    requester: Mapped[str] = mapped_column(sa.String(64))  # "user:<id>" or "browser:<random>"
+    requester: Mapped[str] = mapped_column(sa.String(64), index=True)  # "user:<id>" or "browser:<random>"
 
     __table_args__ = (sa.UniqueConstraint("proposal_id", "locale", "requester"),)
 
@@ -85,6 +85,6 @@ class ContentTranslationRequest(_OfSubject, TimestampMixin, db.Model):
 
     __tablename__ = "content_translation_request"
 
-    requester: Mapped[str] = mapped_column(sa.String(64))
+    requester: Mapped[str] = mapped_column(sa.String(64), index=True)
 
     __table_args__ = (sa.UniqueConstraint("kind", "subject_id", "locale", "requester"),)

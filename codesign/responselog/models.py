@@ -91,7 +91,7 @@ class Contest(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("response_entry.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     reason: Mapped[str] = mapped_column(sa.String(CONTEST_REASON_MAX))
 
     __table_args__ = (sa.UniqueConstraint("entry_id", "user_id"),)

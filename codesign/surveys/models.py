@@ -188,7 +188,7 @@ class SurveyResponse(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel, 16), default=Channel.ONLINE)
     language: Mapped[str] = mapped_column(sa.String(16))
     stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32))

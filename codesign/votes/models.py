@@ -35,7 +35,7 @@ class Vote(TimestampMixin, db.Model):
     version_id: Mapped[int] = mapped_column(
         sa.ForeignKey("proposal_version.id", ondelete="CASCADE"), index=True
     )
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     stance: Mapped[Stance] = mapped_column(enum_type(Stance, 16))
     # The voter's group when they voted, so tallies never need to join people.
     stakeholder_group: Mapped[StakeholderGroup] = mapped_column(enum_type(StakeholderGroup, 32))
