@@ -45,6 +45,7 @@ SECTION = "## Pages, queries, load and memory"
 FIRST_VIEW_HTML_BUDGET = 14 * 1024
 FIRST_VIEW_BUDGET = 50 * 1024
 REPEAT_VIEW_BUDGET = 14 * 1024
+POSTERS = 20  # people whose votes and comments the load sends in turn (benchmarks/data.py's "grown")
 
 
 # ---------------------------------------------------------------- data
@@ -82,6 +83,7 @@ def populate(app, scale: int, *, search_index: bool = True) -> dict:
 
 
 def ids(app) -> dict:
+    from codesign.accounts.models import User
     from codesign.extensions import db
     from codesign.proposals.models import Proposal, ProposalVersion
     from codesign.responselog.models import ResponseEntry
@@ -92,7 +94,9 @@ def ids(app) -> dict:
             .where(ProposalVersion.title == "Attendance early-warning dashboard"))
         entry = db.session.scalar(sa.select(sa.func.min(ResponseEntry.sequence)).where(
             ResponseEntry.published_at.is_not(None)))
-        return {"proposal": proposal, "entry": entry, "next": show_more_url(app, proposal, 20)}
+        posters = list(db.session.scalars(sa.select(User.username).where(User.username.startswith("grown"))
+                                          .order_by(User.id).limit(POSTERS)))
+        return {"proposal": proposal, "entry": entry, "next": show_more_url(app, proposal, 20), "posters": posters}
 
 
 def show_more_url(app, proposal_id: int, shown: int) -> str:
@@ -301,24 +305,42 @@ def reader_session_cookie(port: int, url: str) -> str:
     return cookie
 
 
+# A POST body's COUNTER becomes a number of its own; with posters, each request goes as the next
+# of them in turn: their session cookie, and their form token where the body says TOKEN.
 LUA_POST = """
 counter = 0
 request = function()
   counter = counter + 1
   local body = string.gsub(wrk.body, "COUNTER", tostring(counter) .. "-" .. tostring(math.random(1, 1000000000)))
-  return wrk.format("POST", wrk.path, wrk.headers, body)
+  local headers = wrk.headers
+  if #posters > 0 then
+    local who = posters[counter % #posters + 1]
+    body = string.gsub(body, "TOKEN", who[2])
+    headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    headers["Cookie"] = who[1]
+  end
+  return wrk.format("POST", wrk.path, headers, body)
 end
 """
 
 
+def _lua_string(value: str) -> str:
+    if not re.fullmatch(r"[\w.=&%+/:;, -]*", value):  # cookies, tokens and url-encoded forms are
+        raise ValueError(f"not written into the wrk script: {value!r}")
+    return f'"{value}"'
+
+
 def wrk(url: str, duration: int, connections: int, *, headers: dict | None = None, body: str | None = None,
-        workdir: Path) -> dict:
+        workdir: Path, posters: list[tuple[str, str]] = ()) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     if body is not None:
         script = workdir / "post.lua"
-        script.write_text(f"wrk.method = \"POST\"\nwrk.body = {body!r}\n".replace("'", '"') + LUA_POST)
+        people = ", ".join(f"{{{_lua_string(cookie)}, {_lua_string(token)}}}" for cookie, token in posters)
+        script.write_text(f"wrk.method = \"POST\"\nwrk.body = {_lua_string(body)}\nposters = {{{people}}}\n"
+                          + LUA_POST)
         command += ["-s", str(script)]
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -332,12 +354,13 @@ def wrk(url: str, duration: int, connections: int, *, headers: dict | None = Non
 
 
 def paced(url: str, rate: float, duration: float, *, headers: dict | None = None, body: str | None = None,
-          seed: int = 1) -> dict:
+          seed: int = 1, posters: list[tuple[str, str]] = ()) -> dict:
     """Requests sent at random moments, `rate` a second on average for `duration` seconds (an
     open loop: each is sent on time whether or not earlier ones were answered), as people arrive.
     Each latency runs from the moment its request was due to its last byte, so a queue in the
     server shows in it. (wrk cannot do this: its connections would sit on gunicorn's sync
-    workers while they wait.) Same figures as `wrk`; "rps" is what was answered per second."""
+    workers while they wait.) Same figures as `wrk`, and the same COUNTER, TOKEN and `posters`;
+    "rps" is what was answered per second."""
     import asyncio
     import random
     from urllib.parse import urlsplit
@@ -354,9 +377,14 @@ def paced(url: str, rate: float, duration: float, *, headers: dict | None = None
 
     def request_bytes(number: int) -> bytes:
         method = "POST" if body is not None else "GET"
-        payload = body.replace("COUNTER", f"{number}-{rng.randrange(10**9)}").encode() if body is not None else b""
+        payload = body.replace("COUNTER", f"{number}-{rng.randrange(10**9)}") if body is not None else ""
+        sent = dict(headers or {})
+        if posters:
+            cookie, token = posters[number % len(posters)]
+            payload, sent["Cookie"] = payload.replace("TOKEN", token), cookie
         head = [f"{method} {path} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
-        head += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        head += [f"{name}: {value}" for name, value in sent.items()]
+        payload = payload.encode()
         if body is not None:
             head.append(f"Content-Length: {len(payload)}")
         return ("\r\n".join(head) + "\r\n\r\n").encode() + payload
@@ -404,37 +432,43 @@ def load(instance: Path, found: dict, duration: int, connections: int, rounds: i
         app = Gunicorn("wsgi:app", env, workers)
         base = f"http://127.0.0.1:{app.port}"
         d, p = "/d/riverside", found["proposal"]
-        cookie, token = sign_in_cookie(app.port, "lucia")
+        cookie, _token = sign_in_cookie(app.port, "lucia")
         reader_cookie = reader_session_cookie(app.port, f"{d}/proposals/{p}/")
         staff_cookie, _staff_token = sign_in_cookie(app.port, "board")
-        form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        # Votes and comments come from many people in turn, as on a busy evening: one person may
+        # post 10 comments a minute (rate limits are off here), not hundreds a second.
+        posters = [sign_in_cookie(app.port, name) for name in found["posters"]]
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
         endpoints = [
-            ("hello", f"http://127.0.0.1:{hello.port}/", {}, None),
-            ("Proposal page, first view (no cookie: styles inline)", f"{base}{d}/proposals/{p}/", {}, None),
+            ("hello", f"http://127.0.0.1:{hello.port}/", {}, None, ()),
+            ("Proposal page, first view (no cookie: styles inline)", f"{base}{d}/proposals/{p}/", {}, None, ()),
             ("Proposal page, a reader's next view (their session cookie)", f"{base}{d}/proposals/{p}/",
-             {"Cookie": reader_cookie}, None),
+             {"Cookie": reader_cookie}, None, ()),
             ("Proposal page, signed in (never from the page cache)", f"{base}{d}/proposals/{p}/",
-             {"Cookie": cookie}, None),
+             {"Cookie": cookie}, None, ()),
             ("Comments \"show more\" fragment", f"{base}{found['next']}",
-             {"HX-Request": "true", "HX-Target": "comment-list"}, None),
+             {"HX-Request": "true", "HX-Target": "comment-list"}, None, ()),
             ("Vote (POST)", f"{base}{d}/proposals/{p}/vote", form,
-             urlencode({"csrf_token": token, "stance": "support"}) + "&n=COUNTER"),
+             "csrf_token=TOKEN&" + urlencode({"stance": "support"}) + "&n=COUNTER", posters),
             ("Comment (POST)", f"{base}{d}/proposals/{p}/comments/", form,
-             urlencode({"csrf_token": token, "kind": "concern", "section": "retention", "language": "en",
-                        "body": "Please keep the data for less time, number "}) + "COUNTER"),
-            ("Search", f"{base}{d}/search?q=attendance+data", {}, None),
-            ("Review page (board)", f"{base}{d}/proposals/{p}/review/", {"Cookie": staff_cookie}, None),
+             "csrf_token=TOKEN&" + urlencode({"kind": "concern", "section": "retention", "language": "en",
+                                              "body": "Please keep the data for less time, number "}) + "COUNTER",
+             posters),
+            ("Search", f"{base}{d}/search?q=attendance+data", {}, None, ()),
+            ("Review page (board)", f"{base}{d}/proposals/{p}/review/", {"Cookie": staff_cookie}, None, ()),
         ]
         measured: dict[str, list] = {label: [] for label, *_ in endpoints}
         steady: dict[str, list] = {label: [] for label, *_ in endpoints} if rate else {}
         rss = []
         for round_ in range(rounds):
-            for label, url, headers, body in endpoints:
-                if round_ == 0:
-                    wrk(url, 2, connections, headers=headers, body=body, workdir=instance)  # warm-up
-                measured[label].append(wrk(url, duration, connections, headers=headers, body=body, workdir=instance))
+            for label, url, headers, body, who in endpoints:
+                if round_ == 0:  # warm-up
+                    wrk(url, 2, connections, headers=headers, body=body, workdir=instance, posters=who)
+                measured[label].append(wrk(url, duration, connections, headers=headers, body=body,
+                                           workdir=instance, posters=who))
                 if rate:
-                    steady[label].append(paced(url, rate, duration, headers=headers, body=body, seed=round_))
+                    steady[label].append(paced(url, rate, duration, headers=headers, body=body, seed=round_,
+                                               posters=who))
             rss.append(max(app.worker_rss_mb()))
     finally:
         hello.stop()
@@ -443,7 +477,8 @@ def load(instance: Path, found: dict, duration: int, connections: int, rounds: i
     served = sum(result["requests"] for runs in (measured, steady) for label, results in runs.items()
                  if label != "hello" for result in results)
     return {"workers": workers, "connections": connections, "rounds": rounds, "duration": duration,
-            "results": measured, "rate": rate, "paced": steady, "rss_steps": rss, "requests_served": served}
+            "results": measured, "rate": rate, "paced": steady, "rss_steps": rss, "requests_served": served,
+            "posters": len(found["posters"])}
 
 
 def summary(results: list[dict], hello: list[dict]) -> dict:
@@ -516,7 +551,9 @@ def report(weights, queries_small, queries_large, loaded, sizes) -> str:
                   "no cookie (every request a first view, its styles inline, and a new session) and with the "
                   "session cookie their first view gave them (the page links the cached stylesheet). The "
                   "signed-in row shows what rendering the page costs. Search and the fragment are sent without "
-                  "a cookie. Votes and comments are form posts without JavaScript (a redirect back to the page)."]
+                  "a cookie. Votes and comments are form posts without JavaScript (a redirect back to the page), "
+                  f"sent as {loaded['posters']} signed-in people in turn (one person may post 10 comments a minute; rate "
+                  "limits are off here)."]
         steps = ", ".join(f"{mb:.0f}" for mb in loaded["rss_steps"])
         lines += ["", "### Memory", "", f"Largest worker's resident size after each round: {steps} MB "
                   f"({loaded['requests_served']:,} requests in all; target ≤ 120 MB and not growing).", ""]

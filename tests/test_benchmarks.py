@@ -51,12 +51,13 @@ def test_load_is_reported_as_medians_of_ratios_taken_within_each_round():
     weights = [{"label": "Proposal", "who": who, "html": 1, "css": 1, "js": 1, "first": 3, "critical": 2,
                 "repeat": 1} for who in ("anyone", "lucia")]
     loaded = {"workers": 5, "connections": 16, "rounds": 3, "duration": 10, "rss_steps": [100, 101, 101],
-              "requests_served": 32500, "results": {"hello": hello, "Vote (POST)": vote}}
+              "requests_served": 32500, "results": {"hello": hello, "Vote (POST)": vote}, "posters": 20}
     text = report(weights, {"Proposal": 3}, {"Proposal": 3}, loaded,
                   {"small": {"comments": 1}, "large": {"comments": 5}})
     assert "Hello-world: 2000 requests/s (1000–4000), p50 2.0 ms, p99 4.0 ms." in text
     assert "| Vote (POST) | 1000 | 45% (45%–50%) | 16.0 ms | 36.0 ms | 10.0 (9.0–11.0) | 0 |" in text
     assert "after each round: 100, 101, 101 MB (32,500 requests in all" in text
+    assert "sent as 20 signed-in people in turn" in text
 
 
 def test_a_steady_load_is_reported_beside_hello_world():
@@ -139,3 +140,66 @@ def test_the_steady_load_can_be_sent_from_a_thread_with_its_own_event_loop_runni
         server.shutdown()
         server.server_close()
     assert result["requests"] > 5 and result["bad"] == 0 and result["socket_errors"] == ""
+
+
+POSTERS = [("session=ana", "token-of-ana"), ("session=bo", "token-of-bo"), ("session=cy", "token-of-cy")]
+
+
+def _recording_server(seen: list):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Recording(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append((self.headers["Cookie"], self.rfile.read(int(self.headers["Content-Length"])).decode()))
+            self.send_response(303)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _each_as_one_of_the_posters(seen: list) -> None:
+    tokens = dict(POSTERS)
+    assert len(seen) >= 6
+    for cookie, body in seen:
+        assert body.startswith(f"csrf_token={tokens[cookie]}&stance=support&n="), (cookie, body)
+    assert {cookie for cookie, _body in seen} == set(tokens)  # every one of them, in turn
+
+
+def test_the_steady_load_posts_as_each_of_several_people_in_turn():
+    from benchmarks.run import paced
+
+    seen = []
+    server = _recording_server(seen)
+    try:
+        paced(f"http://127.0.0.1:{server.server_port}/vote", 40, 0.5, body="csrf_token=TOKEN&stance=support&n=COUNTER",
+              headers={"Content-Type": "application/x-www-form-urlencoded"}, posters=POSTERS)
+    finally:
+        server.shutdown()
+        server.server_close()
+    _each_as_one_of_the_posters(seen)
+
+
+def test_wrk_posts_as_each_of_several_people_in_turn(tmp_path):
+    import shutil
+
+    from benchmarks.run import wrk
+
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed (apt-get install wrk; .ci/run installs it)")
+    seen = []
+    server = _recording_server(seen)
+    try:
+        result = wrk(f"http://127.0.0.1:{server.server_port}/vote", 1, 2, body="csrf_token=TOKEN&stance=support&n=COUNTER",
+                     headers={"Content-Type": "application/x-www-form-urlencoded"}, workdir=tmp_path, posters=POSTERS)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["bad"] == 0 and result["requests"] >= 6
+    _each_as_one_of_the_posters(seen)
