@@ -94,3 +94,45 @@ def test_a_comment_or_a_vote_takes_the_same_work_on_a_long_thread(app, make_user
     assert min(small.values()) > 0
     grew = {name: (small[name], large[name]) for name in small if large[name] > small[name] * 1.1 + 2 * STEP}
     assert not grew, f"SQLite steps for a post, with 21 and 2,021 comments on the proposal: {grew}"
+
+
+def test_the_oldest_unanswered_comments_are_found_without_reading_the_answered_ones(
+        app, make_user, make_open_proposal):
+    """The review page's oldest comments without an answer, and staff's home page's oldest per
+    proposal, take the same work when thousands answered before them as when twenty did."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("counts SQLite's steps (the SQLite pass runs it)")
+    from codesign.comments.models import Disposition
+    from codesign.districts.service import get_district
+    from codesign.review.service import unanswered
+    from codesign.staffhome.service import awaiting_disposition
+
+    proposal_id = make_open_proposal(threshold=2)
+    neighbor = make_user("neighbor")
+
+    def answer_all_then_add_open(answered: int) -> None:
+        _grow_thread(app, proposal_id, neighbor.id, answered)
+        with app.app_context():
+            db.session.execute(sa.update(Comment).values(disposition=Disposition.ANSWERED))
+            db.session.commit()
+        _grow_thread(app, proposal_id, neighbor.id, 3)  # (newer, so after all those in id order)
+
+    def work() -> dict[str, int]:
+        steps = {}
+        with app.test_request_context():
+            proposal = db.session.get(Proposal, proposal_id)
+            district = get_district("riverside")
+            for name, call in [("review", lambda: unanswered(proposal)),
+                               ("staff home", lambda: awaiting_disposition(district))]:
+                with vm_steps(app) as counted:
+                    found = call()
+                assert found, name
+                steps[name] = counted["steps"]
+        return steps
+
+    answer_all_then_add_open(20)
+    small = work()
+    answer_all_then_add_open(2000)
+    large = work()
+    grew = {name: (small[name], large[name]) for name in small if large[name] > small[name] * 1.1 + 2 * STEP}
+    assert not grew, f"SQLite steps, with 20 and 2,023 answered comments before the open ones: {grew}"

@@ -151,6 +151,10 @@ class Comment(TimestampMixin, db.Model):
                  sqlite_where=sa.text("moderation <> 'visible'")),
         sa.Index("ix_comment_metoo", "proposal_id", "metoo_count", postgresql_where=sa.text("metoo_count > 0"),
                  sqlite_where=sa.text("metoo_count > 0")),
+        # Those still waiting for the district's answer, oldest first: the board's and staff's
+        # lists of them would otherwise read past every comment answered before them. (A partial
+        # index of the open ones would be smaller, but SQLite prefers the one above to it.)
+        sa.Index("ix_comment_proposal_id_disposition_parent_id_id", "proposal_id", "disposition", "parent_id", "id"),
     )
 
     @property
