@@ -143,6 +143,8 @@ def test_the_steady_load_can_be_sent_from_a_thread_with_its_own_event_loop_runni
 
 
 POSTERS = [("session=ana", "token-of-ana"), ("session=bo", "token-of-bo"), ("session=cy", "token-of-cy")]
+BODY = "csrf_token=TOKEN&stance=support&n=COUNTER"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def _recording_server(seen: list):
@@ -178,8 +180,7 @@ def test_the_steady_load_posts_as_each_of_several_people_in_turn():
     seen = []
     server = _recording_server(seen)
     try:
-        paced(f"http://127.0.0.1:{server.server_port}/vote", 40, 0.5, body="csrf_token=TOKEN&stance=support&n=COUNTER",
-              headers={"Content-Type": "application/x-www-form-urlencoded"}, posters=POSTERS)
+        paced(f"http://127.0.0.1:{server.server_port}/vote", 40, 0.5, body=BODY, headers=FORM, posters=POSTERS)
     finally:
         server.shutdown()
         server.server_close()
@@ -196,8 +197,8 @@ def test_wrk_posts_as_each_of_several_people_in_turn(tmp_path):
     seen = []
     server = _recording_server(seen)
     try:
-        result = wrk(f"http://127.0.0.1:{server.server_port}/vote", 1, 2, body="csrf_token=TOKEN&stance=support&n=COUNTER",
-                     headers={"Content-Type": "application/x-www-form-urlencoded"}, workdir=tmp_path, posters=POSTERS)
+        result = wrk(f"http://127.0.0.1:{server.server_port}/vote", 1, 2, body=BODY, headers=FORM,
+                     workdir=tmp_path, posters=POSTERS)
     finally:
         server.shutdown()
         server.server_close()
