@@ -396,6 +396,16 @@ def write_rows(tables: list[tuple[sa.Table, list[dict]]]) -> None:
         for table, rows in tables:
             if postgres or table.name not in DERIVED_TABLES:
                 conn.execute(table.insert(), rows)
+        if postgres:  # new rows' ids come after the kept ones, even in tables made anew since those
+            # were read (a test that migrates down and up again restarts every id sequence)
+            for table, rows in tables:
+                keys = list(table.primary_key.columns)
+                if len(keys) == 1 and isinstance(keys[0].type, sa.Integer) and keys[0].autoincrement:
+                    sequence = conn.execute(sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
+                                            {"table": f'"{table.name}"', "column": keys[0].name}).scalar()
+                    if sequence:
+                        conn.execute(sa.text(f"SELECT setval('{sequence}', GREATEST(:top, (SELECT last_value "
+                                             f"FROM {sequence})))"), {"top": max(row[keys[0].name] for row in rows)})
         if not postgres:  # (SQLite's triggers counted the rows as they came: the count kept wins)
             for table in _db.metadata.sorted_tables:
                 if table.name in DERIVED_TABLES:

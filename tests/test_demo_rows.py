@@ -54,3 +54,26 @@ def test_a_database_that_is_not_empty_gets_the_demo_loaded_for_real(app, make_di
     with app.app_context():
         assert set(db.session.scalars(sa.select(District.slug))) == {"lakeview", "riverside"}
     assert conftest._demo_rows["rows"] is kept  # (a load on top of other rows is not kept)
+
+
+def test_rows_put_back_after_the_tables_were_made_anew_leave_room_for_new_ones(app, monkeypatch):
+    """A test that migrates down and up again makes every table anew, and PostgreSQL's id
+    sequences start again at 1: new rows must still get ids after the kept ones, or a later test
+    that adds a row fails on a duplicate key, depending on which tests its worker ran before."""
+    from flask_migrate import downgrade, upgrade
+
+    from codesign.accounts.models import StakeholderGroup, User
+    from codesign.accounts.service import register_user
+
+    monkeypatch.setattr(conftest, "_demo_rows", {})
+    put_demo(app)  # kept
+    clean_tables(app)
+    with app.app_context():
+        downgrade(revision="base")
+        upgrade()
+    put_demo(app)  # the kept rows, into the new tables
+    with app.app_context():
+        newcomer = register_user(username="newcomer", password="password123", email=None,
+                                 stakeholder_group=StakeholderGroup.FAMILY, preferred_locale="en")
+        db.session.commit()
+        assert newcomer.id > db.session.scalar(sa.select(sa.func.max(User.id)).where(User.username != "newcomer"))
