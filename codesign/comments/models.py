@@ -145,16 +145,17 @@ class Comment(TimestampMixin, db.Model):
         # Someone's comments (their own page), and what they posted in the last minute (a post's
         # check for the same text sent twice reads only those, however long the thread).
         sa.Index("ix_comment_author_id_created_at", "author_id", "created_at"),
+        # A proposal's comments still waiting for the district's answer, oldest first: the board's
+        # and staff's lists of them would otherwise read past every comment answered before them.
+        # (A partial index of the open ones would be smaller, but SQLite, which plans without
+        # statistics, keeps using the proposal/parent index above instead of it.)
+        sa.Index("ix_comment_proposal_id_disposition_parent_id_id", "proposal_id", "disposition", "parent_id", "id"),
         # Small partial indexes for the few comments that lists look for among very many: those
         # waiting for or hidden by a moderator, and those someone said "me too" to.
         sa.Index("ix_comment_moderated", "moderation", "id", postgresql_where=sa.text("moderation <> 'visible'"),
                  sqlite_where=sa.text("moderation <> 'visible'")),
         sa.Index("ix_comment_metoo", "proposal_id", "metoo_count", postgresql_where=sa.text("metoo_count > 0"),
                  sqlite_where=sa.text("metoo_count > 0")),
-        # Those still waiting for the district's answer, oldest first: the board's and staff's
-        # lists of them would otherwise read past every comment answered before them. (A partial
-        # index of the open ones would be smaller, but SQLite prefers the one above to it.)
-        sa.Index("ix_comment_proposal_id_disposition_parent_id_id", "proposal_id", "disposition", "parent_id", "id"),
     )
 
     @property
