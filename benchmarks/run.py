@@ -326,7 +326,8 @@ end
 
 
 def _lua_string(value: str) -> str:
-    if not re.fullmatch(r"[\w.=&%+/:;, -]*", value):  # cookies, tokens and url-encoded forms are
+    """A Lua string of a cookie, a form token or a url-encoded form (made of these characters)."""
+    if not re.fullmatch(r"[\w.=&%+/:;, -]*", value):
         raise ValueError(f"not written into the wrk script: {value!r}")
     return f'"{value}"'
 
