@@ -2,6 +2,10 @@
 app's back, with COPY, so a renamed column breaks them quietly): each once, tiny."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from tests.conftest import POSTGRES_URL
@@ -70,40 +74,51 @@ def test_a_steady_load_is_reported_beside_hello_world():
     assert "| Proposal | 22.0 ms | 45.0 ms | 12.0 (10.0–15.0) | 1 |" in text
 
 
+class _Handler(BaseHTTPRequestHandler):
+    """A stand-in server's handler: answers with a status and nothing else, and logs nothing."""
+
+    def answer(self, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def _serving(handler: type[_Handler]):
+    """A server on a free local port, in a thread, while the block runs; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_the_steady_load_arrives_on_time_and_times_the_queue():
     """An open loop: requests go out at random moments whatever the server does, each POST with its
     own body, and a server that answers slowly shows as latency (and a 4xx as an error)."""
-    import threading
     import time
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from benchmarks.run import paced
 
     bodies = []
     refused = lambda body: body.split(b"-")[0].endswith(b"9")  # noqa: E731  (every tenth request)
 
-    class Slow(BaseHTTPRequestHandler):
+    class Slow(_Handler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             bodies.append(body)
             time.sleep(0.05)
-            self.send_response(422 if refused(body) else 303)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.answer(422 if refused(body) else 303)
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with _serving(Slow) as address:
         started = time.perf_counter()
-        result = paced(f"http://127.0.0.1:{server.server_port}/vote", 40, 1.5, body="n=COUNTER",
-                       headers={"Cookie": "session=x"})
+        result = paced(f"{address}/vote", 40, 1.5, body="n=COUNTER", headers={"Cookie": "session=x"})
         took = time.perf_counter() - started
-    finally:
-        server.shutdown()
-        server.server_close()
     assert 30 <= result["requests"] <= 90 and result["requests"] == len(bodies)  # about 40/s for 1.5 s
     assert took < 2.5  # sent on time, not one after another (64 of them, 50 ms each: 3.2 s)
     assert len(set(bodies)) == len(bodies) and all(b.startswith(b"n=") for b in bodies)
@@ -114,31 +129,18 @@ def test_the_steady_load_arrives_on_time_and_times_the_queue():
 def test_the_steady_load_can_be_sent_from_a_thread_with_its_own_event_loop_running():
     """As from a test process where Playwright's sync API has a loop running (CI once failed so)."""
     import asyncio
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from benchmarks.run import paced
 
-    class Quick(BaseHTTPRequestHandler):
+    class Quick(_Handler):
         def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.answer(200)
 
-        def log_message(self, *args):
-            pass
+    with _serving(Quick) as address:
+        async def inside_a_running_loop():
+            return paced(f"{address}/", 40, 0.5)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Quick)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    async def inside_a_running_loop():
-        return paced(f"http://127.0.0.1:{server.server_port}/", 40, 0.5)
-
-    try:
         result = asyncio.run(inside_a_running_loop())
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result["requests"] > 5 and result["bad"] == 0 and result["socket_errors"] == ""
 
 
@@ -147,23 +149,14 @@ BODY = "csrf_token=TOKEN&stance=support&n=COUNTER"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def _recording_server(seen: list):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Recording(BaseHTTPRequestHandler):
+def _recording(seen: list) -> type[_Handler]:
+    """A handler that keeps each POST's cookie and body in `seen`."""
+    class Recording(_Handler):
         def do_POST(self):
             seen.append((self.headers["Cookie"], self.rfile.read(int(self.headers["Content-Length"])).decode()))
-            self.send_response(303)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.answer(303)
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return Recording
 
 
 def _each_as_one_of_the_posters(seen: list) -> None:
@@ -178,12 +171,8 @@ def test_the_steady_load_posts_as_each_of_several_people_in_turn():
     from benchmarks.run import paced
 
     seen = []
-    server = _recording_server(seen)
-    try:
-        paced(f"http://127.0.0.1:{server.server_port}/vote", 40, 0.5, body=BODY, headers=FORM, posters=POSTERS)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serving(_recording(seen)) as address:
+        paced(f"{address}/vote", 40, 0.5, body=BODY, headers=FORM, posters=POSTERS)
     _each_as_one_of_the_posters(seen)
 
 
@@ -195,12 +184,7 @@ def test_wrk_posts_as_each_of_several_people_in_turn(tmp_path):
     if shutil.which("wrk") is None:
         pytest.skip("wrk is not installed (apt-get install wrk; .ci/run installs it)")
     seen = []
-    server = _recording_server(seen)
-    try:
-        result = wrk(f"http://127.0.0.1:{server.server_port}/vote", 1, 2, body=BODY, headers=FORM,
-                     workdir=tmp_path, posters=POSTERS)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _serving(_recording(seen)) as address:
+        result = wrk(f"{address}/vote", 1, 2, body=BODY, headers=FORM, workdir=tmp_path, posters=POSTERS)
     assert result["bad"] == 0 and result["requests"] >= 6
     _each_as_one_of_the_posters(seen)
