@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -281,8 +282,6 @@ def make_district(app):
 def count_queries(app):
     """Context manager counting the SQL statements a block runs: `with count_queries() as n:`;
     n["statements"] holds each different statement with the parameters it first ran with."""
-    from contextlib import contextmanager
-
     @contextmanager
     def counting():
         counter = {"n": 0, "statements": {}}
@@ -292,15 +291,23 @@ def count_queries(app):
             if not executemany:
                 counter["statements"].setdefault(statement, parameters)
 
-        with app.app_context():
-            engine = _db.engine
-        sa.event.listen(engine, "before_cursor_execute", before)
-        try:
+        with on_each_statement(app, before):
             yield counter
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+@contextmanager
+def on_each_statement(app, before):
+    """Call `before` (with SQLAlchemy's before_cursor_execute arguments) as each SQL statement the
+    block runs is sent."""
+    with app.app_context():
+        engine = _db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 def district_named(app, slug: str = "riverside"):

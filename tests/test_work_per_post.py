@@ -16,7 +16,7 @@ from codesign.comments.models import Comment, Kind
 from codesign.db import utcnow
 from codesign.extensions import db
 from codesign.proposals.models import Proposal
-from tests.conftest import Browser, csrf_from
+from tests.conftest import Browser, csrf_from, on_each_statement
 
 STEP = 50  # SQLite calls the progress handler once every STEP instructions
 
@@ -37,13 +37,10 @@ def vm_steps(app):
             connections.add(dbapi_connection)
             dbapi_connection.set_progress_handler(tick, STEP)
 
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", before)
     try:
-        yield counted
+        with on_each_statement(app, before):
+            yield counted
     finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
         for dbapi_connection in connections:
             dbapi_connection.set_progress_handler(None, 0)
 
