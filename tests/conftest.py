@@ -393,7 +393,7 @@ def read_rows() -> list[tuple[sa.Table, list[dict]]]:
 def write_rows(tables: list[tuple[sa.Table, list[dict]]]) -> None:
     """Put rows read by read_rows back into empty tables, exactly: the counters that triggers keep
     (DERIVED_TABLES) come back as they were read, not as the triggers would count them again."""
-    from codesign.operations.move import DERIVED_TABLES
+    from codesign.operations.move import DERIVED_TABLES, serial_sequence
 
     _db.session.remove()
     with _db.engine.begin() as conn:
@@ -406,13 +406,10 @@ def write_rows(tables: list[tuple[sa.Table, list[dict]]]) -> None:
         if postgres:  # new rows' ids come after the kept ones, even in tables made anew since those
             # were read (a test that migrates down and up again restarts every id sequence)
             for table, rows in tables:
-                keys = list(table.primary_key.columns)
-                if len(keys) == 1 and isinstance(keys[0].type, sa.Integer) and keys[0].autoincrement:
-                    sequence = conn.execute(sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
-                                            {"table": f'"{table.name}"', "column": keys[0].name}).scalar()
-                    if sequence:
-                        conn.execute(sa.text(f"SELECT setval('{sequence}', GREATEST(:top, (SELECT last_value "
-                                             f"FROM {sequence})))"), {"top": max(row[keys[0].name] for row in rows)})
+                if found := serial_sequence(conn, table):
+                    sequence, key = found
+                    conn.execute(sa.text(f"SELECT setval('{sequence}', GREATEST(:top, (SELECT last_value "
+                                         f"FROM {sequence})))"), {"top": max(row[key] for row in rows)})
         if not postgres:  # (SQLite's triggers counted the rows as they came: the count kept wins)
             for table in _db.metadata.sorted_tables:
                 if table.name in DERIVED_TABLES:

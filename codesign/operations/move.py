@@ -101,15 +101,23 @@ def move(target_url: str, report: Callable[[str], None] = lambda _line: None) ->
         target.dispose()
 
 
-def _continue_sequence(connection, table: sa.Table) -> None:
-    """New rows in the target get ids after the copied ones."""
+def serial_sequence(connection, table: sa.Table) -> tuple[str, str] | None:
+    """The PostgreSQL sequence that numbers a table's rows, with the id column it fills; None when
+    the table has no such single integer id."""
     keys = list(table.primary_key.columns)
     if len(keys) != 1 or not isinstance(keys[0].type, sa.Integer) or not keys[0].autoincrement:
-        return
+        return None
     sequence = connection.execute(sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
                                   {"table": f'"{table.name}"', "column": keys[0].name}).scalar()
-    if sequence:
-        connection.execute(sa.text(f"SELECT setval('{sequence}', COALESCE((SELECT MAX({keys[0].name}) "
+    return (sequence, keys[0].name) if sequence else None
+
+
+def _continue_sequence(connection, table: sa.Table) -> None:
+    """New rows in the target get ids after the copied ones."""
+    found = serial_sequence(connection, table)
+    if found:
+        sequence, key = found
+        connection.execute(sa.text(f"SELECT setval('{sequence}', COALESCE((SELECT MAX({key}) "
                                    f'FROM "{table.name}"), 0) + 1, false)'))
 
 
