@@ -107,6 +107,8 @@ def _made(files: _Files, draft: Path, base_url: str, wait: float | None, limits:
             _forget_old(files.pdf.parent)
             return files.pdf.read_bytes()
         if files.failed.exists():
+            if reaper is not None:  # (its child has ended: the reaper is logging why, or about to)
+                reaper.join()
             raise PacketTooBig(files.failed.read_text().strip() or "error")
         if asked:  # the child ended without a PDF: let whoever waits for it say why
             if reaper is not None:

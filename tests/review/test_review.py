@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import os
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -362,6 +363,27 @@ def test_a_packet_too_big_for_the_limits_stops_with_its_reason(tmp_path, monkeyp
         pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path, wait=60, limits=pdf.Limits(**limits))
     assert len(started) == 1
     assert sorted(path.suffix for path in tmp_path.iterdir()) == [".failed", ".lock"]
+
+
+@needs_pdf
+def test_why_a_packet_failed_is_logged_before_the_request_is_told(tmp_path, monkeypatch, caplog):
+    """A child that stops at its time limit writes why itself; the request that started it then
+    waits for the thread that logs the failure, however late that thread runs (a run of .ci/run
+    once failed on a log that came a moment after the answer)."""
+    import codesign.review.pdf as pdf
+
+    real = pdf._reap
+
+    def late_reap(child, *args):
+        child.wait()
+        time.sleep(0.5)  # (the child has ended; its reaper has not run yet)
+        real(child, *args)
+
+    monkeypatch.setattr(pdf, "_reap", late_reap)
+    html = "<html lang='en'><title>Packet</title>" + "<p>A long packet of comments.</p>" * 20000
+    with pytest.raises(pdf.PacketTooBig):
+        pdf.packet_pdf(html, base_url="http://x/", cache_dir=tmp_path, wait=60, limits=pdf.Limits(seconds=1))
+    assert any("could not be made" in record.getMessage() for record in caplog.records)
 
 
 def test_entries_people_contest_are_listed_with_their_counts_suppressed_below_the_threshold(app, demo):
